@@ -1,0 +1,15 @@
+"""The Celery application; every periodic task of the portal is scheduled here, in one place."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigbuyers.settings")
+
+app = Celery("bigbuyers")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "drain-outbox": {"task": "bigbuyers.drain_outbox", "schedule": 60.0},
+}

@@ -1,0 +1,119 @@
+"""The outbox: record e-mails inside the caller's transaction, send them after it commits, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from bigbuyers.models import EmailStatus, OutgoingEmail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# A claim older than this belongs to a worker that died mid-send; the message may be tried again.
+STALE_CLAIM = dt.timedelta(minutes=10)
+
+
+def render_email(template: str, context: Mapping[str, Any], *, language: str | None = None) -> tuple[str, str, str]:
+    """Render ``emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html`` in `language`."""
+    context = {"SITE_URL": settings.SITE_URL, "SECRETARIAT_EMAIL": settings.SECRETARIAT_EMAIL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+        text = render_to_string(f"emails/{template}_body.txt", context)
+        html = render_to_string(f"emails/{template}_body.html", context)
+    return subject, text, html
+
+
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None = None,
+    not_before: dt.datetime | None = None,
+    attachments: list[dict[str, str]] | None = None,
+) -> OutgoingEmail | None:
+    """Record an e-mail under `key` and send it once the current transaction commits.
+
+    Returns None when a message with the same key exists already: it was (or will be) sent, and
+    must not go out twice. `attachments` are dicts with filename, content (text) and mimetype.
+    """
+    subject, text, html = render_email(template, context, language=language)
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=key, to=to, subject=subject, body_text=text, body_html=html,
+                attachments=attachments or [], not_before=not_before or timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    if email.not_before <= timezone.now():
+        transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int) -> None:
+    from bigbuyers.tasks import send_outgoing_email
+
+    try:
+        send_outgoing_email.delay(email_id=email_id)
+    except Exception:  # noqa: BLE001 - the broker is away: the periodic drain sends it later
+        log.warning("Broker unavailable; e-mail %s stays in the outbox", email_id, exc_info=True)
+
+
+def send_email_now(email_id: int) -> bool:
+    """Claim the message and send it; True if it was sent by this call.
+
+    The claim is a conditional update, so two workers (or a redelivered task) cannot both send it.
+    On an error the message goes back to the outbox with a later `not_before` (back-off).
+    """
+    now = timezone.now()
+    claimable = Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED], not_before__lte=now) | Q(
+        status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    claimed = OutgoingEmail.objects.filter(claimable, pk=email_id).update(status=EmailStatus.SENDING, claimed_at=now)
+    if not claimed:
+        return False
+    email = OutgoingEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
+        attempts = email.attempts + 1
+        status = EmailStatus.ABANDONED if attempts >= MAX_ATTEMPTS else EmailStatus.FAILED
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=status, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
+            not_before=timezone.now() + dt.timedelta(seconds=30 * 2**attempts), claimed_at=None,
+        )
+        log.warning("Sending e-mail %s failed (attempt %s)", email_id, attempts, exc_info=True)
+        return False
+    OutgoingEmail.objects.filter(pk=email_id).update(
+        status=EmailStatus.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, last_error=""
+    )
+    return True
+
+
+def due_email_ids(limit: int = 500) -> list[int]:
+    """The messages that should be sent now: pending, failed and due for a retry, or stale claims."""
+    now = timezone.now()
+    return list(
+        OutgoingEmail.objects.filter(
+            Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED], not_before__lte=now)
+            | Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        )
+        .order_by("not_before")
+        .values_list("pk", flat=True)[:limit]
+    )

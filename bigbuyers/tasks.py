@@ -1,0 +1,16 @@
+"""Tasks of the outbox: send one message, and send whatever is due (run by beat every minute)."""
+
+from celery import shared_task
+
+from bigbuyers import outbox
+
+
+@shared_task(name="bigbuyers.send_outgoing_email", acks_late=True)
+def send_outgoing_email(*, email_id: int) -> bool:
+    return outbox.send_email_now(email_id)
+
+
+@shared_task(name="bigbuyers.drain_outbox")
+def drain_outbox() -> int:
+    """Send every due message; returns how many went out."""
+    return sum(outbox.send_email_now(email_id) for email_id in outbox.due_email_ids())

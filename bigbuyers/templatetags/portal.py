@@ -1,0 +1,42 @@
+"""Template helpers shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _form_errors(form: forms.BaseForm, prefix_label: str = "") -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    for message in form.non_field_errors():
+        rows.append(("", "", message))
+    for name, errors in form.errors.items():
+        if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+            continue
+        bound = form[name]
+        # Radio and checkbox groups are labelled by their first input.
+        widget = form.fields[name].widget
+        target = f"{bound.auto_id}_0" if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)) else bound.auto_id
+        label = f"{prefix_label}{bound.label}"
+        for message in errors:
+            rows.append((target, label, message))
+    return rows
+
+
+@register.inclusion_tag("includes/_error_summary.html")
+def error_summary(*items: Any) -> dict[str, Any]:
+    """The error summary of the given forms and formsets, each error linked to its field."""
+    errors: list[tuple[str, str, str]] = []
+    for item in items:
+        if isinstance(item, forms.BaseFormSet):
+            if item.is_bound:
+                errors += [("", "", message) for message in item.non_form_errors()]
+                for index, form in enumerate(item.forms, start=1):
+                    errors += _form_errors(form, _("Row %(number)s, ") % {"number": index})
+        elif isinstance(item, forms.BaseForm) and item.is_bound:
+            errors += _form_errors(item)
+    return {"errors": errors}

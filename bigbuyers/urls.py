@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from bigbuyers import views
+
+admin.site.site_header = _("Big Buyers secretariat")
+admin.site.site_title = _("Big Buyers secretariat")
+admin.site.index_title = _("Campaigns, responses and communities")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("surveys.urls")),
+]

@@ -1,0 +1,111 @@
+"""The country groups a campaign's eligibility policy is made of, kept as data with their sources.
+
+Codes are ISO 3166-1 alpha-2, as django-countries stores them. EU documents use their own codes for
+two countries: "EL" for Greece (ISO "GR") and "UK" for the United Kingdom (ISO "GB"); only the ISO
+codes are stored here (``EU_CODE_ALIASES`` maps the EU ones for data imported from EU sources).
+
+Each group says where its membership comes from and from which date the list is true, so that a
+change (an accession, a withdrawal) is a reviewed edit of this file, not a silent one. The module
+needs no Django settings: it checks its codes against django-countries' ISO table at import, and the
+group names are lazy translations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES as ISO_3166_1
+
+# The keys an EligibilityPolicy refers to (and Campaign stores), in the order they are shown.
+EU = "EU"
+EEA = "EEA"
+EFTA = "EFTA"
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    """A named set of countries, the legal text it comes from, and the date from which it is true."""
+
+    key: str
+    label: str  # lazy: rendered in the viewer's language
+    codes: frozenset[str]
+    source: str
+    valid_from: dt.date
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.codes
+
+
+EU_27 = CountryGroup(
+    key=EU,
+    label=_("EU-27"),
+    codes=frozenset(
+        {
+            "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+            "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+        }
+    ),
+    source=(
+        "Treaty on European Union, art. 52(1) (the Member States), as amended by the withdrawal of the "
+        "United Kingdom on 31 January 2020 (Withdrawal Agreement, OJ L 29, 31.1.2020, p. 7); "
+        "https://european-union.europa.eu/principles-countries-history/eu-countries_en"
+    ),
+    valid_from=dt.date(2020, 2, 1),
+)
+
+EEA_30 = CountryGroup(
+    key=EEA,
+    label=_("EEA"),
+    codes=EU_27.codes | {"IS", "LI", "NO"},
+    source=(
+        "Agreement on the European Economic Area, OJ L 1, 3.1.1994, p. 3 (contracting parties: the EU "
+        "Member States and Iceland, Liechtenstein, Norway; Croatia's enlargement agreement applied "
+        "provisionally since 12 April 2014; the United Kingdom left with the EU on 31 January 2020); "
+        "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:21994A0103(01)"
+    ),
+    valid_from=dt.date(2020, 2, 1),
+)
+
+EFTA_4 = CountryGroup(
+    key=EFTA,
+    label=_("EFTA"),
+    codes=frozenset({"CH", "IS", "LI", "NO"}),
+    source=(
+        "Convention establishing the European Free Trade Association (Stockholm 1960, consolidated by the "
+        "Vaduz Convention of 21 June 2001); members since Austria, Finland and Sweden left on "
+        "1 January 1995; https://www.efta.int"
+    ),
+    valid_from=dt.date(1995, 1, 1),
+)
+
+COUNTRY_GROUPS: Mapping[str, CountryGroup] = MappingProxyType({group.key: group for group in (EU_27, EEA_30, EFTA_4)})
+
+# Codes used in EU publications (Interinstitutional Style Guide) that differ from ISO 3166-1.
+EU_CODE_ALIASES: Mapping[str, str] = MappingProxyType({"EL": "GR", "UK": "GB"})
+
+
+def countries_of(group_keys: frozenset[str] | set[str]) -> frozenset[str]:
+    """The union of the countries of the given groups (keys of ``COUNTRY_GROUPS``); unknown keys raise KeyError."""
+    return frozenset().union(*(COUNTRY_GROUPS[key].codes for key in group_keys))
+
+
+def groups_containing(code: str) -> tuple[CountryGroup, ...]:
+    """The groups a country belongs to, in display order (EU, EEA, EFTA)."""
+    return tuple(group for group in COUNTRY_GROUPS.values() if code in group.codes)
+
+
+def _check_codes() -> None:
+    """Fail at import, not at a respondent's submit, if a code is mistyped or a group changes size unreviewed."""
+    for group in COUNTRY_GROUPS.values():
+        unknown = sorted(group.codes - ISO_3166_1.keys())
+        if unknown:
+            raise ValueError(f"Country group {group.key} has codes that are not ISO 3166-1 alpha-2: {unknown}")
+    if len(EU_27.codes) != 27 or len(EEA_30.codes) != 30 or len(EFTA_4.codes) != 4:
+        raise ValueError("Country groups do not have 27 (EU), 30 (EEA) and 4 (EFTA) members.")
+
+
+_check_codes()

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.demo import load_demo
+from surveys.models import Campaign
+
+
+class Command(BaseCommand):
+    help = "Load the demo campaigns, organisations and answers into an empty database, with a staff login."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--email", default="secretariat@bigbuyers.example")
+        parser.add_argument("--password", default="demo-secretariat-2026")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if Campaign.objects.exists():
+            self.stdout.write("Demo data is there already.")
+        else:
+            load_demo(staff_email=options["email"], staff_password=options["password"])
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if not options["email"] or not options["password"]:
+            raise CommandError("A staff e-mail and password are needed.")
+        self.stdout.write(f"Secretariat login: {options['email']} / {options['password']} at http://127.0.0.1:8000/admin/")

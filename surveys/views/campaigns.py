@@ -1,0 +1,47 @@
+"""Public pages: the list of campaigns and one campaign's page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from surveys import selectors, services
+from surveys.deadlines import deadline_for, is_open_for
+from surveys.forms import EmailForm
+from surveys.models import Campaign
+
+
+def get_campaign_or_404(slug: str) -> Campaign:
+    try:
+        return selectors.campaign_with_areas(slug)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/home.html", {"campaigns": selectors.published_campaigns()})
+
+
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign_or_404(slug)
+    response = services.response_for(request.user, campaign)
+    return render(request, "surveys/campaign_detail.html", {
+        "campaign": campaign, "areas": selectors.areas_of(campaign), "response": response,
+        "deadline": deadline_for(campaign, response), "is_open": is_open_for(campaign, response),
+    })
+
+
+def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start or resume: a signed-in person goes to the survey; anyone else gets a sign-in link."""
+    campaign = get_campaign_or_404(slug)
+    survey_path = reverse("survey_resume", args=[campaign.slug])
+    if request.user.is_authenticated:
+        return redirect(survey_path)
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_signin_link(email=form.cleaned_data["email"], next_path=survey_path)
+        request.session["signin_email"] = form.cleaned_data["email"]
+        return redirect("signin_sent")
+    return render(request, "surveys/survey_start.html", {"campaign": campaign, "form": form},
+                  status=400 if form.errors else 200)

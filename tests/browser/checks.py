@@ -1,0 +1,55 @@
+"""Page checks every page must pass: axe-core (WCAG 2.1 A/AA) in Chromium, and the Nu HTML Checker.
+
+Both run offline from the npm packages (axe-core, vnu-jar) with the machine's Java.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Serious and critical WCAG 2.1 A/AA violations on the page as it is now.
+
+    The script is evaluated through the DevTools protocol, which the page's CSP does not govern,
+    so the portal's policy stays strict while axe runs.
+    """
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def html_errors(documents: dict[str, str]) -> dict[str, list[str]]:
+    """Nu HTML Checker errors of each named HTML document (one Java run for all of them)."""
+    java = shutil.which("java")
+    assert java, "Java is needed for the Nu HTML Checker"
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for index, (name, html) in enumerate(documents.items()):
+            path = Path(folder) / f"page{index}.html"
+            path.write_text(html, encoding="utf-8")
+            paths[path.name] = name
+        run = subprocess.run(  # noqa: S603 - fixed arguments, our own files
+            [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *[str(Path(folder) / p) for p in paths]],
+            capture_output=True, text=True, check=True, timeout=300,
+        )
+    report = json.loads(run.stderr or "{}")
+    errors: dict[str, list[str]] = {}
+    for message in report.get("messages", []):
+        url = message.get("url", "?")
+        name = paths.get(url.rsplit("/", 1)[-1], url)
+        errors.setdefault(name, []).append(f"line {message.get('lastLine')}: {message.get('message')}")
+    return errors

@@ -1,0 +1,56 @@
+"""Shared fixtures: users, campaigns, and a real Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import CampaignFactory, StaffFactory, UserFactory  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture
+def user(db):  # type: ignore[no-untyped-def]
+    return UserFactory(email="anna.keller@lindenau.example")
+
+
+@pytest.fixture
+def staff(db):  # type: ignore[no-untyped-def]
+    return StaffFactory(email="staff@secretariat.example")
+
+
+@pytest.fixture
+def campaign(db):  # type: ignore[no-untyped-def]
+    return CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser page; CSP violations and page errors reported in the console fail the test."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Lisbon")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert not problems, f"the browser reported: {problems}"
