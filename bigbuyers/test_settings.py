@@ -18,3 +18,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py, `celery_worker`).
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+STATIC_ROOT = None  # tests serve static files from the app folders (no collectstatic)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

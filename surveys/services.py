@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -51,7 +52,7 @@ class OrganisationAlreadyAnswering(Exception):
 
 def signin_url(user: User, next_path: str) -> str:
     """An absolute, single-use sign-in link that lands on `next_path`."""
-    return f"{settings.SITE_URL}{reverse('signin_link')}{get_query_string(user)}&next={next_path}"
+    return f"{settings.SITE_URL}{reverse('signin_link')}{get_query_string(user)}&{urlencode({'next': next_path})}"
 
 
 def request_signin_link(*, email: str, next_path: str) -> None:

@@ -54,3 +54,9 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
     yield page
     context.close()
     assert not problems, f"the browser reported: {problems}"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """`with committed(): service(...)` runs what the service queued for after its commit (e-mails)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,219 @@
+"""View tests with the test client: sign-in links, steps, deadline refusal, and who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from sesame.utils import get_query_string
+
+from surveys.models import Organisation, Response
+from surveys.steps import STEP_SLUGS
+from tests.factories import CampaignFactory, ResponseFactory, UserFactory, interest
+
+pytestmark = pytest.mark.django_db
+
+
+def _link_from(message) -> str:  # type: ignore[no-untyped-def]
+    return re.search(r"http://[^/\s]+(/signin/link/\S+)", message.body).group(1)
+
+
+def test_start_sends_a_link_that_signs_in_once(client, campaign, committed):
+    with committed():
+        answer = client.post(reverse("survey_start", args=[campaign.slug]), {"email": "Eva@Gemeente.example"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("signin_sent")
+    link = _link_from(mail.outbox[0])
+    assert mail.outbox[0].to == ["eva@gemeente.example"]
+
+    confirm = client.get(link)  # what a mail scanner would do: nothing is spent
+    assert confirm.status_code == 200 and b"Sign in" in confirm.content
+    token = re.search(r"token=([^&]+)", link).group(1)
+    signed_in = client.post(reverse("signin_link"), {"token": token, "next": reverse("survey_resume", args=[campaign.slug])})
+    assert signed_in.status_code == 302 and signed_in["Location"].endswith("/survey/")
+
+    client.logout()
+    reused = client.post(reverse("signin_link"), {"token": token})
+    assert reused.status_code == 400
+    assert b"expired or has been used already" in reused.content
+    assert b"Send me a new link" in reused.content
+
+
+def test_expired_link_gets_a_clear_page(client, user, settings):
+    token = get_query_string(user).split("=", 1)[1]
+    settings.SESAME_MAX_AGE = 60
+    later = timezone.now() + dt.timedelta(minutes=5)
+    import sesame.tokens_v2 as tokens
+
+    original = tokens.time.time
+    tokens.time.time = lambda: later.timestamp()
+    try:
+        answer = client.post(reverse("signin_link"), {"token": token})
+    finally:
+        tokens.time.time = original
+    assert answer.status_code == 400 and b"This link no longer works" in answer.content
+    assert client.post(reverse("signin_link"), {"token": token}).status_code == 302, "the same link works in time"
+
+
+def test_same_answer_for_known_and_unknown_addresses(client, user, committed):
+    with committed():
+        known = client.post(reverse("signin"), {"email": user.email})
+        unknown = client.post(reverse("signin"), {"email": "nobody@nowhere.example"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_next_parameter_cannot_send_people_elsewhere(client, user):
+    token = get_query_string(user).split("=", 1)[1]
+    answer = client.post(reverse("signin_link"), {"token": token, "next": "https://evil.example/"})
+    assert answer["Location"] == reverse("home")
+
+
+def test_survey_pages_need_a_signed_in_person(client, campaign):
+    answer = client.get(reverse("survey_step", args=[campaign.slug, "organisation"]))
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("signin"))
+
+
+def test_invalid_step_keeps_what_was_typed_and_says_why(client, user, campaign):
+    client.force_login(user)
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "organisation"]),
+                         {"name": "Ville de Montclair", "country": "FR", "website": "not a url"})
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    assert 'value="Ville de Montclair"' in html
+    assert "There is a problem" in html and "Choose the type of body" in html
+    assert "Enter a valid URL" in html
+    assert not Organisation.objects.exists()
+
+
+def test_steps_save_the_draft_and_lead_to_the_next(client, user, campaign):
+    client.force_login(user)
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "organisation"]),
+                         {"name": "Stadt Lindenau", "country": "DE", "body_type": "local_authority"})
+    assert answer["Location"] == reverse("survey_step", args=[campaign.slug, "contact"])
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "interests"]),
+                         {"area_hdev": "2", "area_zecs": "1", "area_cc": "0"})
+    response = Response.objects.get()
+    assert {(i.area.code, i.level) for i in response.interests.select_related("area")} == {("hdev", 2), ("zecs", 1)}
+    assert response.steps_done == ["organisation", "interests"]
+
+
+def test_purchases_add_row_saves_and_shows_a_new_row(client, campaign):
+    response = ResponseFactory(campaign=campaign)
+    client.force_login(response.respondents.get().user)
+    data = {"purchases-TOTAL_FORMS": "1", "purchases-INITIAL_FORMS": "0", "purchases-0-description": "Electric buses",
+            "purchases-0-cpv_code": "34144910-0", "add_row": "1"}
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "purchases"]), data)
+    assert answer.status_code == 200
+    assert response.purchases.get().cpv_code == "34144910-0"
+    assert answer.content.decode().count('class="purchase-row"') == 2
+
+
+def test_bad_cpv_code_gets_a_message_next_to_the_field(client, campaign):
+    response = ResponseFactory(campaign=campaign)
+    client.force_login(response.respondents.get().user)
+    data = {"purchases-TOTAL_FORMS": "1", "purchases-INITIAL_FORMS": "0", "purchases-0-description": "Buses",
+            "purchases-0-cpv_code": "3414"}
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "purchases"]), data)
+    assert answer.status_code == 400
+    assert "A CPV code has eight digits" in answer.content.decode()
+    assert not response.purchases.exists()
+
+
+def test_post_after_the_deadline_is_refused_and_keeps_draft_and_typed_text(client):
+    campaign = CampaignFactory(deadline=timezone.now() - dt.timedelta(minutes=1))
+    response = ResponseFactory(campaign=campaign, recommendations="my draft")
+    client.force_login(response.respondents.get().user)
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "recommendations"]),
+                         {"recommendations": "typed after the deadline"})
+    assert answer.status_code == 403
+    assert "typed after the deadline" in answer.content.decode()
+    assert "late expression of interest" in answer.content.decode()
+    response.refresh_from_db()
+    assert response.recommendations == "my draft"
+    assert client.get(reverse("survey_step", args=[campaign.slug, "recommendations"]))["Location"].endswith("/closed/")
+
+
+def test_closed_page_shows_the_draft_and_takes_a_late_request(client, committed, settings):
+    campaign = CampaignFactory(deadline=timezone.now() - dt.timedelta(days=1))
+    response = ResponseFactory(campaign=campaign, recommendations="my draft")
+    client.force_login(response.respondents.get().user)
+    page = client.get(reverse("survey_closed", args=[campaign.slug]))
+    assert "my draft" in page.content.decode()
+    empty = client.post(reverse("survey_closed", args=[campaign.slug]), {"motivation": ""})
+    assert empty.status_code == 400
+    with committed():
+        client.post(reverse("survey_closed", args=[campaign.slug]), {"motivation": "Our fleet tender starts in May"})
+    assert response.late_request.motivation == "Our fleet tender starts in May"
+    assert mail.outbox[-1].to == [settings.SECRETARIAT_EMAIL]
+
+
+def test_script_in_answers_is_shown_escaped(client, campaign):
+    response = ResponseFactory(campaign=campaign, recommendations="<script>alert('x')</script>",
+                               steps_done=list(STEP_SLUGS))
+    client.force_login(response.respondents.get().user)
+    html = client.get(reverse("survey_review", args=[campaign.slug])).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_over_long_text_is_refused_with_a_message(client, campaign):
+    response = ResponseFactory(campaign=campaign)
+    client.force_login(response.respondents.get().user)
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "recommendations"]), {"recommendations": "x" * 6000})
+    assert answer.status_code == 400 and "at most 5000 characters" in answer.content.decode()
+
+
+def test_a_person_only_ever_sees_their_own_response(client, campaign):
+    mine, theirs = ResponseFactory(campaign=campaign, contact_name="Mine"), ResponseFactory(campaign=campaign, contact_name="Theirs")
+    Response.objects.filter(pk__in=[mine.pk, theirs.pk]).update(steps_done=list(STEP_SLUGS))
+    client.force_login(mine.respondents.get().user)
+    html = client.get(reverse("survey_review", args=[campaign.slug])).content.decode()
+    assert "Mine" in html and "Theirs" not in html
+    # Asking for access to another response is the only thing one can do with its id.
+    assert client.get(reverse("survey_request_access", args=[campaign.slug, theirs.pk])).status_code == 405
+
+
+def test_double_submit_creates_one_confirmation(client, campaign, committed):
+    response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
+    interest(response, "hdev")
+    client.force_login(response.respondents.get().user)
+    url = reverse("survey_submit", args=[campaign.slug])
+    with committed():
+        first = client.post(url, {"revision": response.revision})
+        second = client.post(url, {"revision": response.revision})
+    assert first["Location"] == second["Location"] == reverse("survey_done", args=[campaign.slug])
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_review_page_makes_a_fixed_number_of_queries(client, campaign, django_assert_max_num_queries, rows):
+    response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
+    for code in ("hdev", "zecs", "cc"):
+        interest(response, code)
+    for n in range(rows):
+        response.purchases.create(description=f"Purchase {n}", area=campaign.areas.first())
+    client.force_login(response.respondents.get().user)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("survey_review", args=[campaign.slug])).status_code == 200
+
+
+@pytest.mark.parametrize("campaigns", [1, 20])
+def test_home_page_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, campaigns):
+    CampaignFactory.create_batch(campaigns)
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_healthz_reports_database_and_redis(client):
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_healthz_says_503_when_redis_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    answer = client.get("/healthz")
+    assert answer.status_code == 503 and answer.json()["redis"] == "down"
