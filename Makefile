@@ -42,6 +42,7 @@ run: $(STAMP)
 
 test: $(STAMP) node-tools chromium start-services
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=bigbuyers.test_settings
+	$(BIN)/bandit --quiet --recursive --severity-level medium bigbuyers surveys groups communities
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest -p no:cacheprovider
 
 # Production-like: gunicorn, a Celery worker and Celery beat against PostgreSQL and Redis.

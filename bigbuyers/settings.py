@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    "axes",
     "bigbuyers",
     "surveys",
     "groups",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bigbuyers.middleware.ViewerTimeZoneMiddleware",
 ]
@@ -97,6 +99,7 @@ else:
 
 AUTH_USER_MODEL = "bigbuyers.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
@@ -194,6 +197,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Rate limits ("count/seconds"), counted in the shared cache.
+RATELIMIT_SIGNIN_PER_IP = env_str("RATELIMIT_SIGNIN_PER_IP", "20/600")
+RATELIMIT_SIGNIN_PER_EMAIL = env_str("RATELIMIT_SIGNIN_PER_EMAIL", "5/600")
+RATELIMIT_SUBMIT_PER_IP = env_str("RATELIMIT_SUBMIT_PER_IP", "60/600")
+
+# Staff sign-in with a password is locked after repeated failures (django-axes).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
 
 # The portal's own knobs.
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-11")

@@ -60,3 +60,12 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
 def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     """`with committed(): service(...)` runs what the service queued for after its commit (e-mails)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counters live in the shared cache (Redis): each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

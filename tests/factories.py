@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
-    password = factory.PostGenerationMethodCall("set_password", "staff-password-123")
+    password = factory.django.Password("staff-password-123")
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bigbuyers.ratelimit import limit_posts
 from surveys import selectors, services
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.forms import EmailForm
@@ -32,6 +33,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+@limit_posts("signin", per_ip="RATELIMIT_SIGNIN_PER_IP", per_field=("email", "RATELIMIT_SIGNIN_PER_EMAIL"))
 def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start or resume: a signed-in person goes to the survey; anyone else gets a sign-in link."""
     campaign = get_campaign_or_404(slug)

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from sesame.utils import get_user
 
+from bigbuyers.ratelimit import limit_posts
 from surveys.forms import EmailForm
 from surveys.services import request_signin_link
 
@@ -21,6 +22,7 @@ def safe_next(request: HttpRequest, default: str = "/") -> str:
     return default
 
 
+@limit_posts("signin", per_ip="RATELIMIT_SIGNIN_PER_IP", per_field=("email", "RATELIMIT_SIGNIN_PER_EMAIL"))
 def signin(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link; the answer is the same for known and unknown addresses."""
     next_path = safe_next(request, reverse("home"))
@@ -36,6 +38,7 @@ def signin_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/signin_sent.html", {"email": request.session.get("signin_email", "")})
 
 
+@limit_posts("signin-link", per_ip="RATELIMIT_SIGNIN_PER_IP")
 def signin_link(request: HttpRequest) -> HttpResponse:
     """The e-mailed link. GET only shows a button: mail scanners that open links must not spend it."""
     token = request.POST.get("token") or request.GET.get("token") or ""

@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bigbuyers.ratelimit import limit_posts
 from surveys import selectors, services
 from surveys.deadlines import deadline_for, is_open_for
+from surveys.eligibility import Outcome
 from surveys.forms import (
     AccessRequestForm,
     ChallengesForm,
@@ -170,10 +172,16 @@ def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     if "back" in request.POST and previous_step(step):
         return redirect("survey_step", slug, previous_step(step))
     if step == "organisation":
-        assessment = services.assess_response(response)
-        request.session[f"eligibility_shown:{response.pk}"] = True
-        if assessment.outcome != "eligible":
+        # The outcome is shown before the respondent invests time in the rest: a page of its own when
+        # there is something to explain, a line in the confirmation when the body can take part.
+        assessment = services.eligibility_of(response)
+        if assessment.outcome != Outcome.ELIGIBLE:
             return redirect("survey_eligibility", slug)
+        messages.success(request, " ".join([
+            _("Your answers are saved."), _("Your organisation can take part in this campaign."),
+            *([] if response.eligibility_decided else [str(assessment.reasons[-1])]),  # the line on travel costs
+        ]))
+        return redirect("survey_step", slug, next_step(step))
     messages.success(request, _("Your answers are saved."))
     following = next_step(step)
     return redirect("survey_step", slug, following) if following else redirect("survey_review", slug)
@@ -185,8 +193,7 @@ def survey_eligibility(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
-    assessment = services.assess_response(ctx.response)
-    return _page(request, ctx, "surveys/eligibility.html", {"assessment": assessment})
+    return _page(request, ctx, "surveys/eligibility.html", {"assessment": services.eligibility_of(ctx.response)})
 
 
 @login_required
@@ -199,12 +206,13 @@ def survey_review(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, ctx, "surveys/review.html", {
         "sections": selectors.answers_of(ctx.response), "missing": step_by_slug(missing) if missing else None,
         "submit_form": SubmitForm(initial={"revision": ctx.response.revision}),
-        "assessment": services.assess_response(ctx.response),
+        "assessment": services.eligibility_of(ctx.response),
     })
 
 
 @login_required
 @require_POST
+@limit_posts("submit", per_ip="RATELIMIT_SUBMIT_PER_IP")
 def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None:
