@@ -1,0 +1,170 @@
+"""Pages served by gunicorn on PostgreSQL, under load from wrk on loopback.
+
+Measures requests per second and p50/p99 latency of the campaign page, a survey step (GET and POST)
+and the minimal Django view served the same way in the same run, and prints each page's ratio to it.
+Bounded: each target runs for --seconds (default 10) with --connections (default 16).
+
+    .venv/bin/python bench/http_pages.py [--responses 5000] [--seconds 10] [--connections 16]
+
+Needs PostgreSQL on 127.0.0.1 (a scratch database `bench_bigbuyers` is recreated), Redis, and wrk
+(Debian package `wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB = "bench_bigbuyers"
+os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+PORT = 8765
+
+
+def recreate_database() -> None:
+    import psycopg2
+
+    connection = psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DB}")
+    connection.close()
+
+
+def seed(responses: int) -> tuple[str, str, str]:
+    """Migrate and fill the scratch database; return (campaign slug, session cookie, CSRF token)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from bigbuyers.models import User
+    from surveys.demo import load_demo
+    from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ThematicArea
+    from surveys.steps import STEP_SLUGS
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    load_demo(staff_email="bench@bigbuyers.example", staff_password="bench-password-123")
+    campaign = Campaign.objects.get(slug="working-together-demo")
+    areas = list(ThematicArea.objects.filter(campaign=campaign))
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Bench body {n}", country=["FR", "DE", "IT", "ES", "NL"][n % 5], body_type="local_authority")
+        for n in range(responses)
+    )
+    created = Response.objects.bulk_create(
+        Response(campaign=campaign, organisation=o, steps_done=list(STEP_SLUGS), eligibility="eligible") for o in organisations
+    )
+    AreaInterest.objects.bulk_create(
+        AreaInterest(response=r, area=areas[(r.pk + k) % len(areas)], level=1 + k % 2) for r in created for k in range(3)
+    )
+    user = User.objects.create_user("bench-respondent@city.example")
+    Respondent.objects.create(response=created[0], user=user, campaign=campaign, is_owner=True)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return campaign.slug, f"{settings.SESSION_COOKIE_NAME}={session.session_key}", _get_new_csrf_string()
+
+
+def serve(workers: int) -> subprocess.Popen[bytes]:
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [str(gunicorn), "bigbuyers.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ}, start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/minimal/", timeout=1)  # noqa: S310 - loopback
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(path: str, *, seconds: int, connections: int, cookie: str = "", post_body: str = "", csrf: str = "") -> dict[str, float]:
+    headers = ["-H", f"Cookie: {cookie}; csrftoken={csrf}"] if cookie else []
+    script_args: list[str] = []
+    if post_body:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(
+            'wrk.method = "POST"\n'
+            f'wrk.body = "{post_body}"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.headers["X-CSRFToken"] = "{csrf}"\n'
+            f'wrk.headers["Referer"] = "http://127.0.0.1:{PORT}/"\n'
+        )
+        script.close()
+        script_args = ["-s", script.name]
+    run = subprocess.run(  # noqa: S603 - fixed arguments, loopback only
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", *headers, *script_args,
+         f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True, text=True, check=True, timeout=seconds + 30,
+    )
+    out = run.stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{path}: {non_2xx.group(1)} error responses\n{out}")
+
+    def latency(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency("50%"), "p99": latency("99%")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--responses", type=int, default=5000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    recreate_database()
+    slug, cookie, csrf = seed(options.responses)
+    server = serve(options.workers)
+    try:
+        targets = [
+            ("minimal Django view", "/bench/minimal/", {}),
+            ("campaign page", f"/campaigns/{slug}/", {}),
+            ("survey step GET", f"/campaigns/{slug}/survey/recommendations/", {"cookie": cookie, "csrf": csrf}),
+            ("survey step POST", f"/campaigns/{slug}/survey/recommendations/",
+             {"cookie": cookie, "csrf": csrf, "post_body": "recommendations=More+study+visits&continue=1"}),
+        ]
+        results = []
+        for name, path, extra in targets:
+            results.append((name, wrk(path, seconds=options.seconds, connections=options.connections, **extra)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    baseline = results[0][1]["rps"]
+    print(f"gunicorn {options.workers} workers, {options.connections} connections, {options.seconds} s each, "
+          f"{options.responses} responses in the database")
+    print(f"{'page':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio to minimal':>17}")
+    for name, figures in results:
+        print(f"{name:<22} {figures['rps']:>9.0f} {figures['p50']:>8.1f} {figures['p99']:>8.1f} {figures['rps'] / baseline:>17.2f}")
+
+
+if __name__ == "__main__":
+    main()
