@@ -15,14 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from surveys.country_groups import COUNTRY_GROUPS
 from surveys.eligibility import Answer, BodyType, Outcome
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in available_timezones() if "/" in name and not name.startswith("Etc/"))
-COUNTRY_GROUP_CHOICES = [("EU", _("EU-27")), ("EEA", _("EEA (EU, Iceland, Liechtenstein, Norway)")), ("EFTA", _("EFTA (Iceland, Liechtenstein, Norway, Switzerland)"))]
+# Derived from the groups themselves, so that a label or a group is defined once (surveys/country_groups.py).
+COUNTRY_GROUP_CHOICES = [(key, group.label) for key, group in COUNTRY_GROUPS.items()]
 
 
 def validate_country_groups(value: object) -> None:
-    known = {key for key, _label in COUNTRY_GROUP_CHOICES}
+    known = set(COUNTRY_GROUPS)
     if not isinstance(value, list) or not all(isinstance(item, str) and item in known for item in value):
         raise ValidationError(_("Choose country groups among: %(groups)s."), params={"groups": ", ".join(sorted(known))})
 
@@ -44,11 +46,11 @@ class Campaign(models.Model):
     )
     eligible_country_groups = models.JSONField(
         _("eligible country groups"), default=list, validators=[validate_country_groups],
-        help_text=_("Bodies from these country groups may take part: a list among EU, EEA, EFTA."),
+        help_text=_("Bodies from the countries of these groups may take part. A change re-evaluates the responses."),
     )
     reimbursed_country_groups = models.JSONField(
         _("country groups with travel reimbursement"), default=list, validators=[validate_country_groups],
-        help_text=_("Travel to in-person meetings is reimbursed for these country groups: a list among EU, EEA, EFTA."),
+        help_text=_("Travel to in-person meetings is reimbursed for the eligible countries of these groups."),
     )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,7 +195,13 @@ class Response(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     keep_informed = models.BooleanField(_("wants news about the initiative"), default=False)
 
+    # The outcome that applies: the rules' (kept up to date on each save, on submit and when the campaign's
+    # policy changes) until the secretariat decides; then the decision stands (see services.decide_eligibility).
     eligibility = models.CharField(_("eligibility"), max_length=20, choices=Outcome.choices, blank=True, db_index=True)
+    eligibility_decided = models.BooleanField(
+        _("eligibility decided by the secretariat"), default=False,
+        help_text=_("A decision of the secretariat stands over the automatic assessment."),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -208,7 +216,11 @@ class Response(models.Model):
                 condition=Q(status="draft") | Q(submitted_at__isnull=False), name="submitted_response_has_submitted_at"
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["campaign", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            models.Index(fields=["campaign", "-updated_at"]),
+            models.Index(fields=["campaign", "eligibility"]),  # counts per outcome, the review queue
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation.name} – {self.campaign.name}"
@@ -220,6 +232,15 @@ class Response(models.Model):
     @property
     def has_unsubmitted_changes(self) -> bool:
         return self.is_submitted and self.submitted_revision != self.revision
+
+
+class EligibilityReview(Response):
+    """The secretariat's queue: responses whose eligibility the rules could not decide (admin only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("eligibility review")
+        verbose_name_plural = _("eligibility reviews")
 
 
 class Respondent(models.Model):
@@ -355,3 +376,75 @@ class LateRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.response)
+
+
+class EligibilityDecision(models.Model):
+    """A decision of the secretariat on a response's eligibility: who, when, why, and what it replaced.
+
+    Rows are never changed or deleted: together they are the history shown on the response.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="eligibility_decisions")
+    previous_outcome = models.CharField(_("outcome before"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eligibility decision")
+        verbose_name_plural = _("eligibility decisions")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            # "Needs review" is what the rules say when they cannot decide; a person decides yes or no.
+            models.CheckConstraint(condition=Q(outcome__in=["eligible", "not_eligible"]),
+                                   name="eligibility_decision_is_yes_or_no"),
+            models.CheckConstraint(condition=~Q(reason=""), name="eligibility_decision_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.get_outcome_display()}"
+
+
+class PolicyChange(models.Model):
+    """The history of a campaign's country policy: who changed it, when, from what to what."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="policy_changes")
+    previous_eligible_groups = models.JSONField(_("eligible country groups before"), default=list)
+    eligible_groups = models.JSONField(_("eligible country groups"), default=list)
+    previous_reimbursed_groups = models.JSONField(_("reimbursed country groups before"), default=list)
+    reimbursed_groups = models.JSONField(_("reimbursed country groups"), default=list)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("country policy change")
+        verbose_name_plural = _("country policy changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {'+'.join(self.previous_eligible_groups)} → {'+'.join(self.eligible_groups)}"
+
+
+class EligibilityChange(models.Model):
+    """A response whose outcome a change of its campaign's policy changed (from the re-evaluation)."""
+
+    policy_change = models.ForeignKey(PolicyChange, on_delete=models.CASCADE, related_name="eligibility_changes",
+                                      verbose_name=_("policy change"))
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="eligibility_changes",
+                                 verbose_name=_("response"))
+    previous_outcome = models.CharField(_("outcome before"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("outcome after"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("eligibility change after a policy change")
+        verbose_name_plural = _("eligibility changes after policy changes")
+        ordering = ["-policy_change", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy_change", "response"], name="one_eligibility_change_per_policy_change"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.previous_outcome or '—'} → {self.outcome}"
