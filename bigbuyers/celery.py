@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigbuyers.settings")
 
@@ -12,4 +13,5 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "drain-outbox": {"task": "bigbuyers.drain_outbox", "schedule": 60.0},
+    "expire-personal-data": {"task": "bigbuyers.expire_personal_data", "schedule": crontab(hour=3, minute=30)},
 }

@@ -209,11 +209,16 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
+# Only password sign-in (the admin) is counted: sign-in links have their own rate limits, and
+# counting them would lock out every colleague behind a city's shared address.
+AXES_ONLY_ADMIN_SITE = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
 
 # The portal's own knobs.
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-11")
 LATE_ADMISSION_DAYS = env_int("LATE_ADMISSION_DAYS", 7, minimum=1)
+# Personal data of a campaign is erased this long after its deadline (anonymous statistics stay).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=30)
 
 LOGGING = {
     "version": 1,

@@ -14,3 +14,15 @@ def send_outgoing_email(*, email_id: int) -> bool:
 def drain_outbox() -> int:
     """Send every due message; returns how many went out."""
     return sum(outbox.send_email_now(email_id) for email_id in outbox.due_email_ids())
+
+
+@shared_task(name="bigbuyers.expire_personal_data")
+def expire_personal_data() -> int:
+    """Erase personal data of campaigns closed for longer than the retention period (daily)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from bigbuyers import privacy
+
+    return privacy.expire_personal_data(older_than=dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS))

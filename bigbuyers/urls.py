@@ -12,7 +12,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("account/", views.account, name="account"),
+    path("account/my-data.json", views.account_export, name="account_export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("communities/", include("communities.urls")),
     path("", include("surveys.urls")),
 ]

@@ -1,8 +1,19 @@
-"""Pages of the portal as a whole: health, accessibility statement, privacy notice."""
+"""Pages of the portal as a whole: health, accessibility statement, privacy notice, one's own data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import redis
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from bigbuyers import privacy as personal_data
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -44,3 +55,36 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my contact details and account will be erased, and that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The person's own data: download it, or have it erased."""
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        personal_data.erase_personal_data(request.user)
+        logout(request)
+        messages.success(request, _("Your personal data was erased and your account closed."))
+        return redirect("home")
+    return render(request, "pages/account.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def account_export(request: HttpRequest) -> HttpResponse:
+    data = personal_data.export_personal_data(request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="big-buyers-my-data.json"'
+    return response

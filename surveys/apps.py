@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Needs-assessment surveys")
+
+    def ready(self) -> None:
+        from bigbuyers import privacy
+        from surveys.privacy import PROVIDER
+
+        privacy.register(PROVIDER)

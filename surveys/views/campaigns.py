@@ -40,7 +40,7 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
     survey_path = reverse("survey_resume", args=[campaign.slug])
     if request.user.is_authenticated:
         return redirect(survey_path)
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.request_signin_link(email=form.cleaned_data["email"], next_path=survey_path)
         request.session["signin_email"] = form.cleaned_data["email"]

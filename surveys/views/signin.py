@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from sesame.utils import get_user
 
 from bigbuyers.ratelimit import limit_posts
 from surveys.forms import EmailForm
@@ -26,7 +25,7 @@ def safe_next(request: HttpRequest, default: str = "/") -> str:
 def signin(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link; the answer is the same for known and unknown addresses."""
     next_path = safe_next(request, reverse("home"))
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request_signin_link(email=form.cleaned_data["email"], next_path=next_path)
         request.session["signin_email"] = form.cleaned_data["email"]
@@ -44,10 +43,11 @@ def signin_link(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token") or request.GET.get("token") or ""
     next_path = safe_next(request, reverse("home"))
     if request.method == "POST":
-        user = get_user(token) if token else None
+        # The sesame backend checks the token's signature, age and single use (last_login).
+        user = authenticate(request, sesame=token) if token else None
         if user is None:
             return render(request, "surveys/signin_invalid.html", {"form": EmailForm(), "next": next_path}, status=400)
-        login(request, user, backend="sesame.backends.ModelBackend")
+        login(request, user)  # updates last_login, which spends the single-use token
         return redirect(next_path)
     return render(request, "surveys/signin_confirm.html", {"token": token, "next": next_path})
 

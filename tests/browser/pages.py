@@ -41,6 +41,8 @@ def pages(slug: str, closed_slug: str) -> list[PageVisit]:
         PageVisit("eligibility", f"/campaigns/{slug}/survey/eligibility/", as_user="respondent"),
         PageVisit("review", f"/campaigns/{slug}/survey/review/", as_user="respondent"),
         PageVisit("colleagues", f"/campaigns/{slug}/survey/colleagues/", as_user="respondent"),
+        PageVisit("your data", "/account/", as_user="respondent"),
+        PageVisit("your data with errors", "/account/", as_user="respondent", submit_empty_form=True),
         PageVisit("survey closed", f"/campaigns/{closed_slug}/survey/closed/", as_user="respondent"),
     ]
     return visits
