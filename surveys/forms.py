@@ -53,6 +53,9 @@ class EmailForm(PortalForm):
         return self.cleaned_data["email"].strip().lower()
 
 
+# A value outside the list only comes from a tampered or outdated form: say so plainly, without echoing it.
+CHOOSE_FROM_LIST = {"invalid_choice": _("Choose one of the options given.")}
+
 PUBLIC_LAW_HELP = _(
     "Only for a body governed by public law (Directive 2014/24/EU, art. 2(1)(4)). "
     "If you are not sure, say so: the secretariat will check with you."
@@ -63,25 +66,34 @@ class OrganisationForm(PortalForm):
     title = _("Your organisation")
     name = forms.CharField(label=_("Name of the organisation"), max_length=255,
                            widget=forms.TextInput(attrs={"autocomplete": "organization"}))
-    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Choose a country"))] + list(countries))
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("", _("Choose a country"))] + list(countries),
+        error_messages={"required": _("Choose the country where your organisation is established."),
+                        "invalid_choice": _("Choose a country from the list.")},
+    )
     body_type = forms.ChoiceField(
         label=_("Type of body"), choices=BodyType.choices, widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the type of body that describes your organisation.")},
+        error_messages={"required": _("Choose the type of body that describes your organisation."),
+                        "invalid_choice": _("Choose one of the listed types of body.")},
     )
     general_interest = forms.ChoiceField(
         label=_("Was it established to meet needs in the general interest, not having an industrial or commercial character?"),
         choices=Answer.choices, widget=forms.RadioSelect, required=False, help_text=PUBLIC_LAW_HELP,
+        error_messages=CHOOSE_FROM_LIST,
     )
     legal_personality = forms.ChoiceField(
-        label=_("Does it have legal personality?"), choices=Answer.choices, widget=forms.RadioSelect, required=False
+        label=_("Does it have legal personality?"), choices=Answer.choices, widget=forms.RadioSelect, required=False,
+        error_messages=CHOOSE_FROM_LIST,
     )
     publicly_controlled = forms.ChoiceField(
         label=_("Is it mostly financed by public authorities, supervised by them, or is more than half of its board appointed by them?"),
-        choices=Answer.choices, widget=forms.RadioSelect, required=False,
+        choices=Answer.choices, widget=forms.RadioSelect, required=False, error_messages=CHOOSE_FROM_LIST,
     )
-    size = forms.ChoiceField(label=_("Number of staff"), choices=[("", _("Choose"))] + Size.choices, required=False)
+    size = forms.ChoiceField(label=_("Number of staff"), choices=[("", _("Choose"))] + Size.choices, required=False,
+                             error_messages=CHOOSE_FROM_LIST)
     purchasing_volume = forms.ChoiceField(
-        label=_("Yearly purchasing volume"), choices=[("", _("Choose"))] + PurchasingVolume.choices, required=False
+        label=_("Yearly purchasing volume"), choices=[("", _("Choose"))] + PurchasingVolume.choices, required=False,
+        error_messages=CHOOSE_FROM_LIST,
     )
     website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https",
                              widget=forms.URLInput(attrs={"autocomplete": "url"}))
