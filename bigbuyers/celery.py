@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigbuyers.settings")
 
@@ -13,5 +14,6 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "drain-outbox": {"task": "bigbuyers.drain_outbox", "schedule": 60.0},
+    "community-digests": {"task": "communities.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "expire-personal-data": {"task": "bigbuyers.expire_personal_data", "schedule": crontab(hour=3, minute=30)},
 }

@@ -217,6 +217,12 @@ AXES_LOCKOUT_TEMPLATE = "429.html"
 # The portal's own knobs.
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-11")
 LATE_ADMISSION_DAYS = env_int("LATE_ADMISSION_DAYS", 7, minimum=1)
+# Communities: files members upload (documents, receipts) are checked by extension and by content.
+COMMUNITY_UPLOAD_MAX_BYTES = env_int("COMMUNITY_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+COMMUNITY_UPLOAD_EXTENSIONS = env_list(
+    "COMMUNITY_UPLOAD_EXTENSIONS",
+    [".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".ppt", ".png", ".jpg", ".jpeg"],
+)
 # Personal data of a campaign is erased this long after its deadline (anonymous statistics stay).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=30)
 

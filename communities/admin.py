@@ -1,0 +1,337 @@
+"""The secretariat's admin for communities: memberships, requests to join, events with registrations
+and guests, and travel claims with their decisions and the export for finance."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communities import services
+from communities.models import (
+    Activity,
+    ClaimStatus,
+    Community,
+    Document,
+    Event,
+    GuestInvitation,
+    JoinRequest,
+    JoinStatus,
+    Membership,
+    Receipt,
+    Registration,
+    Thread,
+    TravelClaim,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason (sent to the people concerned)"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+def ask_reason(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, *, title: str,
+               required: bool = True) -> tuple[str | None, TemplateResponse | None]:
+    """The intermediate page of an action that needs a written reason: (reason, None) once given, else (None, page)."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None, required=required)
+    if "apply" in request.POST and form.is_valid():
+        return form.cleaned_data["reason"].strip(), None
+    return None, TemplateResponse(request, "admin/communities/reason_action.html", {
+        **modeladmin.admin_site.each_context(request), "title": title, "form": form, "queryset": queryset,
+        "action": request.POST.get("action"), "opts": modeladmin.model._meta,
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+    })
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ["user", "role", "organisation", "notify", "joined_at", "last_visit_at"]
+    readonly_fields = ["joined_at", "last_visit_at"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+    fields = ["title", "starts_on", "ends_on", "status"]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_open", "area", "campaign", "member_count_link", "space_link"]
+    list_filter = ["is_open", "campaign"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["area", "campaign"]
+    autocomplete_fields: list[str] = []
+    fields = ["name", "slug", "area", "campaign", "description", "is_open", "entry_requirements", "objectives",
+              "ambition", "timeline", "source_group_id"]
+    inlines = [MembershipInline, ActivityInline]
+
+    @admin.display(description=gettext_lazy("members"))
+    def member_count_link(self, community: Community) -> str:
+        return format_html('<a href="{}?community__id__exact={}">{}</a>', reverse("admin:communities_membership_changelist"),
+                           community.pk, _("Members"))
+
+    @admin.display(description=gettext_lazy("space"))
+    def space_link(self, community: Community) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[community.slug]), _("Open"))
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "community", "role", "organisation", "notify", "joined_at", "last_visit_at"]
+    list_filter = ["role", "community", "notify"]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    list_select_related = ["user", "community", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+    show_full_result_count = False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "community", "organisation_name", "status", "created_at", "decided_by"]
+    list_filter = ["status", "community"]
+    search_fields = ["user__email", "organisation_name"]
+    list_select_related = ["user", "community", "decided_by"]
+    readonly_fields = ["community", "user", "organisation_name", "message", "status", "created_at", "decided_by",
+                       "decided_at", "decision_message"]
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[JoinRequest], *, approve: bool) -> TemplateResponse | None:
+        pending = queryset.filter(status=JoinStatus.PENDING).select_related("community", "user")
+        message, page = ask_reason(self, request, pending, required=not approve,
+                                   title=_("Approve the requests") if approve else _("Decline the requests"))
+        if page is not None:
+            return page
+        done = sum(services.decide_join_request(r, approve=approve, by=request.user, message=message or "")
+                   for r in pending)
+        self.message_user(request, _("%(count)d requests decided; the people are told by e-mail.") % {"count": done},
+                          messages.SUCCESS)
+        return None
+
+    @admin.action(description=gettext_lazy("Approve the selected requests (with a message)"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[JoinRequest]) -> TemplateResponse | None:
+        return self._decide(request, queryset, approve=True)
+
+    @admin.action(description=gettext_lazy("Decline the selected requests (with a reason)"))
+    def decline(self, request: HttpRequest, queryset: QuerySet[JoinRequest]) -> TemplateResponse | None:
+        return self._decide(request, queryset, approve=False)
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    fields = ["user", "status", "is_guest", "since", "promoted_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class GuestInvitationInline(admin.TabularInline):
+    model = GuestInvitation
+    extra = 0
+    fields = ["user", "organisation_name", "invited_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # invitations go through the event's page, which sends the e-mail
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "kind", "starts_at", "time_zone", "in_person", "capacity"]
+    list_filter = ["kind", "in_person", "community"]
+    search_fields = ["title", "community__name"]
+    list_select_related = ["community"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [RegistrationInline, GuestInvitationInline]
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+        else:
+            # Through the service, so that reminders follow the new time and free places are filled.
+            services.update_event(obj, values={f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data})
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "author", "created_at", "is_pinned", "is_locked", "is_hidden"]
+    list_filter = ["is_hidden", "is_locked", "community"]
+    search_fields = ["title", "body"]
+    list_select_related = ["community", "author"]
+    fields = ["community", "author", "title", "body", "created_at", "is_pinned", "is_locked", "is_hidden"]
+    readonly_fields = ["community", "author", "title", "body", "created_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "classification", "original_name", "size", "uploaded_by", "created_at",
+                    "download"]
+    list_filter = ["classification", "community"]
+    search_fields = ["title", "original_name"]
+    list_select_related = ["community", "uploaded_by"]
+    fields = ["community", "title", "classification", "original_name", "content_type", "size", "uploaded_by",
+              "created_at", "download"]
+    readonly_fields = ["community", "original_name", "content_type", "size", "uploaded_by", "created_at", "download"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # uploads go through the space, which checks the file
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, document: Document) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("communities:document_download",
+                                                          args=[document.community.slug, document.pk]), _("Download"))
+
+
+class ReceiptInline(admin.TabularInline):
+    model = Receipt
+    extra = 0
+    fields = ["download", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, receipt: Receipt) -> str:
+        claim = receipt.claim
+        return format_html('<a href="{}">{}</a>', reverse(
+            "communities:receipt_download", args=[claim.event.community.slug, claim.pk, receipt.pk]),
+            receipt.original_name)
+
+
+def _safe_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = ["claim", "status", "submitted_at", "decided_at", "member", "organisation", "country", "community",
+              "event", "event_date", "travel_eur", "accommodation_eur", "subsistence_eur", "other_eur", "total_eur",
+              "reason"]
+
+
+def claim_rows(queryset: QuerySet[TravelClaim]) -> Iterator[list[str]]:
+    yield CSV_HEADER
+    for claim in queryset.select_related("event__community", "membership__user", "membership__organisation").iterator(
+            chunk_size=500):
+        organisation = claim.membership.organisation
+        yield [_safe_cell(v) for v in (
+            claim.pk, claim.status, claim.created_at.isoformat(), claim.decided_at.isoformat() if claim.decided_at else "",
+            claim.membership.user.email, organisation.name if organisation else "",
+            organisation.country.code if organisation else "", claim.event.community.name, claim.event.title,
+            timezone.localtime(claim.event.starts_at, claim.event.zone).date().isoformat(),
+            claim.travel, claim.accommodation, claim.subsistence, claim.other, claim.total, claim.status_reason,
+        )]
+
+
+@admin.register(TravelClaim)
+class TravelClaimAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "community", "total_eur", "status", "created_at", "decided_by"]
+    list_filter = ["status", "event__community"]
+    search_fields = ["membership__user__email", "membership__organisation__name", "event__title"]
+    list_select_related = ["membership__user", "event__community", "decided_by"]
+    readonly_fields = ["event", "membership", "organisation_country", "travel", "accommodation", "subsistence", "other",
+                       "total_eur", "notes", "status", "status_reason", "decided_by", "decided_at", "created_at",
+                       "history"]
+    fields = readonly_fields
+    inlines = [ReceiptInline]
+    actions = ["approve", "reject", "mark_paid", "export_csv"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("community"))
+    def community(self, claim: TravelClaim) -> str:
+        return claim.event.community.name
+
+    @admin.display(description=gettext_lazy("total (EUR)"))
+    def total_eur(self, claim: TravelClaim) -> str:
+        return f"{claim.total:.2f}"
+
+    @admin.display(description=gettext_lazy("organisation"))
+    def organisation_country(self, claim: TravelClaim) -> str:
+        organisation = claim.membership.organisation
+        return str(organisation) if organisation else "—"
+
+    @admin.display(description=gettext_lazy("e-mails about it"))
+    def history(self, claim: TravelClaim) -> str:
+        from bigbuyers.models import OutgoingEmail
+
+        sent = OutgoingEmail.objects.filter(key__startswith=f"claim-status:{claim.pk}:").order_by("created_at")
+        return format_html_join("", "<div>{} – {}</div>", ((e.created_at.strftime("%Y-%m-%d %H:%M"), e.subject)
+                                                             for e in sent)) or "—"
+
+    def _set(self, request: HttpRequest, queryset: QuerySet[TravelClaim], status: str, title: str) -> TemplateResponse | None:
+        reason, page = ask_reason(self, request, queryset, title=title)
+        if page is not None:
+            return page
+        done, refused = 0, 0
+        for claim in queryset.select_related("membership__user", "membership__community", "event"):
+            try:
+                done += services.set_claim_status(claim, status=status, reason=reason or "", by=request.user)
+            except ValueError:
+                refused += 1
+        self.message_user(request, _("%(done)d claims changed; the members are told by e-mail.") % {"done": done},
+                          messages.SUCCESS)
+        if refused:
+            self.message_user(request, _("%(count)d claims could not take this status and were left as they were.")
+                              % {"count": refused}, messages.WARNING)
+        return None
+
+    @admin.action(description=gettext_lazy("Approve the selected claims (with a reason)"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> TemplateResponse | None:
+        return self._set(request, queryset, ClaimStatus.APPROVED, _("Approve the claims"))
+
+    @admin.action(description=gettext_lazy("Reject the selected claims (with a reason)"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> TemplateResponse | None:
+        return self._set(request, queryset, ClaimStatus.REJECTED, _("Reject the claims"))
+
+    @admin.action(description=gettext_lazy("Mark the selected claims as paid (with a reference)"))
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> TemplateResponse | None:
+        return self._set(request, queryset, ClaimStatus.PAID, _("Mark the claims as paid"))
+
+    @admin.action(description=gettext_lazy("Export the selected claims for finance (CSV)"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> HttpResponse:
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse((writer.writerow(row) for row in claim_rows(queryset)),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="travel-claims-{timezone.localdate().isoformat()}.csv"'
+        return response

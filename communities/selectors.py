@@ -1,0 +1,163 @@
+"""Reads of communities, shaped for pages, each with a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bigbuyers.models import User
+from communities.models import (
+    Activity,
+    Classification,
+    Community,
+    Document,
+    Event,
+    GuestInvitation,
+    JoinRequest,
+    JoinStatus,
+    Membership,
+    Registration,
+    RegistrationStatus,
+    Reply,
+    Thread,
+    TravelClaim,
+)
+from communities.permissions import Space
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT(*) of `queryset` as an annotation (no GROUP BY over the outer rows)."""
+    return Coalesce(Subquery(queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")[:1],
+                             output_field=IntegerField()), 0)
+
+
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _new(queryset: QuerySet) -> Coalesce:
+    """How many rows of `queryset` were created after the outer membership's last visit (all, before any visit)."""
+    return _count(queryset.filter(created_at__gt=OuterRef("seen_at")))
+
+
+def my_memberships(user: User) -> list[Membership]:
+    """The user's communities, each with what is new since their last visit (one query)."""
+    return list(
+        Membership.objects.filter(user=user).select_related("community", "community__area")
+        .annotate(seen_at=Coalesce("last_visit_at", Value(EPOCH, output_field=DateTimeField())))
+        .annotate(
+            new_threads=_new(Thread.objects.filter(community=OuterRef("community"), is_hidden=False)),
+            new_replies=_new(Reply.objects.filter(thread__community=OuterRef("community"), is_hidden=False,
+                                                  thread__is_hidden=False)),
+            new_documents=_new(Document.objects.filter(community=OuterRef("community"))),
+            new_events=_new(Event.objects.filter(community=OuterRef("community"))),
+        ).order_by("community__name")
+    )
+
+
+def guest_invitations(user: User) -> list[GuestInvitation]:
+    """The events the user is invited to as a guest, with the user's registration status (one query)."""
+    status = Registration.objects.filter(event=OuterRef("event"), user=user).values("status")[:1]
+    return list(GuestInvitation.objects.filter(user=user).select_related("event__community")
+                .annotate(registration_status=Subquery(status)).order_by("event__starts_at"))
+
+
+def directory(user: User) -> list[Community]:
+    """Every community, with its member count and whether the user is in it or has a request waiting."""
+    return list(
+        Community.objects.select_related("area")
+        .annotate(
+            member_count=_count(Membership.objects.filter(community=OuterRef("pk"))),
+            is_mine=Exists(Membership.objects.filter(community=OuterRef("pk"), user=user)),
+            request_waiting=Exists(JoinRequest.objects.filter(community=OuterRef("pk"), user=user,
+                                                              status=JoinStatus.PENDING)),
+        ).order_by("name")
+    )
+
+
+def roadmap_of(community: Community) -> list[Activity]:
+    return list(community.activities.all())
+
+
+def upcoming_events(community: Community, *, limit: int = 3) -> list[Event]:
+    return list(community.events.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:limit])
+
+
+def members_of(community: Community) -> list[Membership]:
+    return list(community.memberships.select_related("user", "organisation").order_by("role", "user__email"))
+
+
+def pending_join_requests(community: Community) -> list[JoinRequest]:
+    return list(community.join_requests.filter(status=JoinStatus.PENDING).select_related("user").order_by("created_at"))
+
+
+def threads_of(space: Space) -> list[Thread]:
+    """The space's threads, pinned first then the most active, with reply counts; hidden ones only for leaders."""
+    threads = Thread.objects.filter(community=space.community).select_related("author")
+    reply_filter = Q()
+    if not space.is_leader:
+        threads = threads.filter(is_hidden=False)
+        reply_filter = Q(is_hidden=False)
+    return list(threads.annotate(reply_count=_count(Reply.objects.filter(reply_filter, thread=OuterRef("pk"))))
+                .order_by("-is_pinned", "-last_activity_at", "-pk"))
+
+
+def thread_with_replies(space: Space, pk: int) -> Thread | None:
+    """One thread of the space with its replies and their authors (two queries); None when not visible."""
+    replies = Reply.objects.select_related("author").order_by("created_at", "pk")
+    threads = Thread.objects.filter(community=space.community).select_related("author")
+    if not space.is_leader:
+        threads = threads.filter(is_hidden=False)
+        replies = replies.filter(is_hidden=False)
+    return threads.prefetch_related(Prefetch("replies", queryset=replies)).filter(pk=pk).first()
+
+
+def documents_of(community: Community) -> list[Document]:
+    return list(community.documents.select_related("uploaded_by").order_by("-created_at", "-pk"))
+
+
+def public_documents() -> list[Document]:
+    """Documents shared with every signed-in user of the platform, the newest first."""
+    return list(Document.objects.filter(classification=Classification.PUBLIC)
+                .select_related("community", "uploaded_by").order_by("-created_at", "-pk")[:200])
+
+
+def _with_counts(events: QuerySet[Event], user: User) -> QuerySet[Event]:
+    return events.annotate(
+        registered_count=_count(Registration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.REGISTERED)),
+        waiting_count=_count(Registration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.WAITING)),
+        my_status=Subquery(Registration.objects.filter(event=OuterRef("pk"), user=user).values("status")[:1]),
+    )
+
+
+def events_of(space: Space) -> list[Event]:
+    """The space's events, soonest first, with counts of places taken and waiting and the viewer's status."""
+    return list(_with_counts(space.community.events.all(), space.user).order_by("starts_at", "pk"))
+
+
+def event_detail(space: Space, event: Event) -> Event:
+    return _with_counts(Event.objects.filter(pk=event.pk), space.user).select_related("community").get()
+
+
+def registrations_of(event: Event) -> list[Registration]:
+    return list(event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related("user")
+                .order_by(F("status").desc(), "since", "pk"))
+
+
+def guests_of(event: Event) -> list[GuestInvitation]:
+    status = Registration.objects.filter(event=OuterRef("event"), user=OuterRef("user")).values("status")[:1]
+    return list(event.invitations.select_related("user").annotate(registration_status=Subquery(status)))
+
+
+def claims_of(membership: Membership | None) -> list[TravelClaim]:
+    if membership is None:
+        return []
+    return list(TravelClaim.objects.filter(membership=membership).select_related("event").order_by("-created_at"))
+
+
+def claim_with_receipts(claim_pk: int, community: Community) -> TravelClaim | None:
+    return (TravelClaim.objects.filter(pk=claim_pk, event__community=community)
+            .select_related("event", "membership__user", "membership__organisation")
+            .prefetch_related("receipts").first())

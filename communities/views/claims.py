@@ -1,0 +1,75 @@
+"""Travel reimbursement claims: a member claims for an in-person event, with receipts; the secretariat decides
+in the admin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from communities import selectors, services
+from communities.forms import ClaimForm
+from communities.models import Receipt, TravelClaim
+from communities.permissions import Space, community_view, get_community_or_404, get_event_or_404, get_membership_or_404
+from communities.views.documents import file_response
+
+
+def _own_claim_or_404(space: Space, pk: int) -> TravelClaim:
+    """A claim is seen by its claimant and the secretariat only; other members get 404."""
+    claim = selectors.claim_with_receipts(pk, space.community)
+    if claim is None or not (space.is_staff or claim.membership.user_id == space.user.pk):
+        raise Http404
+    return claim
+
+
+@community_view()
+def claims(request: HttpRequest, space: Space) -> HttpResponse:
+    return render(request, "communities/claims.html", {
+        "space": space, "community": space.community, "claims": selectors.claims_of(space.membership), "tab": "claims",
+    })
+
+
+@community_view()
+def claim_create(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+    item = get_event_or_404(space, event)
+    refusal = (services.claim_refusal(space.membership, item) if space.membership is not None
+               else _("Only members of the community can claim travel costs."))
+    form = ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        assert space.membership is not None
+        try:
+            claim = services.submit_claim(item, membership=space.membership, amounts=form.amounts(),
+                                          notes=form.cleaned_data["notes"].strip(),
+                                          receipts=[(f, f.name, f.size) for f in form.receipts()])
+        except services.NotAllowed as error:
+            messages.error(request, str(error))
+            return redirect("communities:event", space.community.slug, item.pk)
+        messages.success(request, _("Your claim is submitted. The secretariat will e-mail you its decision."))
+        return redirect("communities:claim", space.community.slug, claim.pk)
+    return render(request, "communities/claim_form.html", {
+        "space": space, "community": space.community, "event": item, "form": form, "refusal": refusal,
+        "tab": "claims",
+    }, status=400 if form.errors else (403 if refusal and request.method == "POST" else 200))
+
+
+@community_view()
+def claim(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+    item = _own_claim_or_404(space, pk)
+    return render(request, "communities/claim.html", {
+        "space": space, "community": space.community, "claim": item, "receipts": list(item.receipts.all()),
+        "tab": "claims",
+    })
+
+
+@never_cache
+@login_required
+def receipt_download(request: HttpRequest, slug: str, pk: int, receipt: int) -> FileResponse:
+    space = get_membership_or_404(request.user, get_community_or_404(slug))
+    item = _own_claim_or_404(space, pk)
+    found = Receipt.objects.filter(pk=receipt, claim=item).first()
+    if found is None:
+        raise Http404
+    return file_response(found)
