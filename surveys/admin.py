@@ -7,28 +7,39 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from surveys import selectors, services
+from surveys.country_groups import COUNTRY_GROUPS, EU
+from surveys.eligibility import Outcome
 from surveys.models import (
     AccessRequest,
     Campaign,
     DeadlineChange,
+    EligibilityChange,
+    EligibilityDecision,
+    EligibilityReview,
     LateRequest,
     Organisation,
     PlannedPurchase,
+    PolicyChange,
     RequestStatus,
     Respondent,
     Response,
     ThematicArea,
 )
+
+POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
 
 
 class ThematicAreaInline(admin.TabularInline):
@@ -69,21 +80,151 @@ class ExtendDeadlineForm(forms.Form):
         return value
 
 
+def country_group_choices() -> list[tuple[str, str]]:
+    """The country groups, each with what ticking it admits, in the active language (EEA: the EU and three more)."""
+    eu = COUNTRY_GROUPS[EU]
+    choices = []
+    for key, group in COUNTRY_GROUPS.items():
+        if key == EU:
+            members = _("the %(count)d Member States") % {"count": len(group.codes)}
+        else:
+            others = ", ".join(sorted(str(countries.name(code)) for code in group.codes - eu.codes))
+            members = _("%(eu)s and %(others)s") % {"eu": eu.label, "others": others} if eu.codes <= group.codes else others
+        choices.append((key, f"{group.label} ({members})"))
+    return choices
+
+
+class CampaignAdminForm(forms.ModelForm):
+    """The campaign, with its country policy as checkboxes over the known groups (stored as JSON lists)."""
+
+    eligible_country_groups = forms.MultipleChoiceField(
+        label=capfirst(Campaign._meta.get_field("eligible_country_groups").verbose_name),
+        help_text=Campaign._meta.get_field("eligible_country_groups").help_text,
+        choices=country_group_choices, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick at least one group: otherwise no body could take part.")},
+    )
+    reimbursed_country_groups = forms.MultipleChoiceField(
+        label=capfirst(Campaign._meta.get_field("reimbursed_country_groups").verbose_name),
+        help_text=Campaign._meta.get_field("reimbursed_country_groups").help_text,
+        choices=country_group_choices, widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    class Meta:
+        model = Campaign
+        fields = "__all__"
+
+    def clean_eligible_country_groups(self) -> list[str]:
+        return [key for key in COUNTRY_GROUPS if key in self.cleaned_data["eligible_country_groups"]]
+
+    def clean_reimbursed_country_groups(self) -> list[str]:
+        return [key for key in COUNTRY_GROUPS if key in self.cleaned_data["reimbursed_country_groups"]]
+
+
+class PolicyChangeInline(admin.TabularInline):
+    model = PolicyChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "changed_by", "eligible", "reimbursed", "changed_responses"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("Country policy history")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PolicyChange]:
+        return super().get_queryset(request).select_related("changed_by").annotate(changes=Count("eligibility_changes"))
+
+    @admin.display(description=gettext_lazy("eligible groups"))
+    def eligible(self, change: PolicyChange) -> str:
+        return f"{', '.join(change.previous_eligible_groups) or '—'} → {', '.join(change.eligible_groups) or '—'}"
+
+    @admin.display(description=gettext_lazy("reimbursed groups"))
+    def reimbursed(self, change: PolicyChange) -> str:
+        return f"{', '.join(change.previous_reimbursed_groups) or '—'} → {', '.join(change.reimbursed_groups) or '—'}"
+
+    @admin.display(description=gettext_lazy("responses whose outcome changed"))
+    def changed_responses(self, change: PolicyChange) -> str:
+        return format_html('<a href="{}">{}</a>', changes_url(change), change.changes)
+
+
+def changes_url(change: PolicyChange) -> str:
+    return reverse("admin:surveys_eligibilitychange_changelist") + f"?policy_change={change.pk}"
+
+
+class PolicyChangeFilter(admin.SimpleListFilter):
+    """The policy changes, newest first, named with their campaign (fetched in one query)."""
+
+    title = gettext_lazy("policy change")
+    parameter_name = "policy_change"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        changes = PolicyChange.objects.select_related("campaign")[:50]
+        return [(str(c.pk), f"{c} ({c.changed_at:%Y-%m-%d %H:%M})") for c in changes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[EligibilityChange]) -> QuerySet[EligibilityChange]:
+        if self.value() and self.value().isdigit():
+            return queryset.filter(policy_change_id=self.value())
+        return queryset
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "opens_at", "deadline", "time_zone", "is_published", "responses_link"]
+    form = CampaignAdminForm
+    list_display = ["name", "slug", "opens_at", "deadline", "time_zone", "is_published", "responses_link",
+                    "eligibility_counts"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ThematicAreaInline, DeadlineChangeInline]
+    inlines = [ThematicAreaInline, DeadlineChangeInline, PolicyChangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
+        # Counted in the same query as the campaigns: the list and the page do not grow with the responses.
+        counts = {f"{outcome.value}_count": Count("responses", filter=Q(responses__eligibility=outcome.value))
+                  for outcome in Outcome}
+        return super().get_queryset(request).annotate(**counts)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> list[str]:
         # Once a campaign exists its deadline moves only through "Extend the deadline" (recorded).
-        return ["deadline"] if obj else []
+        return ["deadline", "eligibility_counts"] if obj else []
 
     @admin.display(description=gettext_lazy("Responses"))
     def responses_link(self, campaign: Campaign) -> str:
         url = reverse("admin:surveys_response_changelist") + f"?campaign__id__exact={campaign.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Responses"))
+
+    @admin.display(description=gettext_lazy("Eligibility of the responses"))
+    def eligibility_counts(self, campaign: Campaign) -> str:
+        """One link per outcome to the responses with it (those needing review: to the review queue)."""
+        links = []
+        for outcome in Outcome:
+            if outcome == Outcome.NEEDS_REVIEW:
+                url = reverse("admin:surveys_eligibilityreview_changelist") + f"?campaign__id__exact={campaign.pk}"
+            else:
+                url = (reverse("admin:surveys_response_changelist")
+                       + f"?campaign__id__exact={campaign.pk}&eligibility__exact={outcome.value}")
+            links.append((url, outcome.value, outcome.label, getattr(campaign, f"{outcome.value}_count", 0)))
+        return format_html_join(" · ", '<a href="{}" class="eligibility-count-{}">{}: {}</a>', links)
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: forms.ModelForm, change: bool) -> None:
+        """A change of the country policy goes through the service, which records it and re-evaluates the responses."""
+        if not change or not set(POLICY_FIELDS) & set(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        wanted = {name: getattr(obj, name) for name in POLICY_FIELDS}
+        for name in POLICY_FIELDS:  # the other fields are saved as usual; the policy by change_policy
+            setattr(obj, name, form.initial[name])
+        super().save_model(request, obj, form, change)
+        policy_change = services.change_policy(obj, eligible_groups=wanted["eligible_country_groups"],
+                                               reimbursed_groups=wanted["reimbursed_country_groups"], by=request.user)
+        if policy_change is None:
+            return
+        changed = policy_change.eligibility_changes.count()
+        kept = Response.objects.filter(campaign=obj, eligibility_decided=True).count()
+        self.message_user(request, format_html(
+            "{} <a href=\"{}\">{}</a> {}",
+            _("The country policy changed: %(count)d responses changed their eligibility outcome.") % {"count": changed},
+            changes_url(policy_change), _("See them."),
+            _("%(count)d responses decided by the secretariat keep their decision.") % {"count": kept},
+        ), messages.WARNING if changed else messages.SUCCESS)
 
     def get_urls(self) -> list[Any]:
         return [
@@ -138,6 +279,68 @@ class RespondentInline(admin.TabularInline):
     autocomplete_fields: list[str] = []
 
 
+class EligibilityDecisionInline(admin.TabularInline):
+    model = EligibilityDecision
+    extra = 0
+    can_delete = False
+    fields = ["decided_at", "decided_by", "previous_outcome", "outcome", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("Decisions of the secretariat on eligibility")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EligibilityDecision]:
+        return super().get_queryset(request).select_related("decided_by")
+
+
+class EligibilityChangeInline(admin.TabularInline):
+    model = EligibilityChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "changed_by", "previous_outcome", "outcome"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("Eligibility changed by a change of the campaign's country policy")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EligibilityChange]:
+        return super().get_queryset(request).select_related("policy_change__changed_by")
+
+    @admin.display(description=gettext_lazy("changed at"))
+    def changed_at(self, change: EligibilityChange) -> Any:
+        return change.policy_change.changed_at
+
+    @admin.display(description=gettext_lazy("policy changed by"))
+    def changed_by(self, change: EligibilityChange) -> Any:
+        return change.policy_change.changed_by
+
+
+class EligibilityDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Decision"), widget=forms.RadioSelect,
+        choices=[(Outcome.ELIGIBLE.value, Outcome.ELIGIBLE.label), (Outcome.NOT_ELIGIBLE.value, Outcome.NOT_ELIGIBLE.label)],
+        error_messages={"required": gettext_lazy("Choose eligible or not eligible.")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text=gettext_lazy("Kept with the decision, your name and the time, and shown on the response. "
+                               "The respondent is not shown it."),
+        error_messages={"required": gettext_lazy("Write the reason for the decision: a decision is kept with its reason.")},
+    )
+
+
+def decide_url(response: Response) -> str:
+    return reverse("admin:surveys_response_decide_eligibility", args=[response.pk])
+
+
 class PersonalDeadlineForm(forms.Form):
     until = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
@@ -145,17 +348,59 @@ class PersonalDeadlineForm(forms.Form):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["organisation_name", "country", "campaign", "status", "eligibility", "submitted_at", "updated_at"]
-    list_filter = ["campaign", "status", "eligibility", ("organisation__country", admin.AllValuesFieldListFilter),
-                   AreaInterestFilter]
+    list_display = ["organisation_name", "country", "campaign", "status", "eligibility", "eligibility_decided",
+                    "submitted_at", "updated_at"]
+    list_filter = ["campaign", "status", "eligibility", "eligibility_decided",
+                   ("organisation__country", admin.AllValuesFieldListFilter), AreaInterestFilter]
     search_fields = ["organisation__name", "respondents__user__email", "contact_name"]
     list_select_related = ["organisation", "campaign"]
     show_full_result_count = False
     date_hierarchy = "updated_at"
-    readonly_fields = ["campaign", "organisation", "status", "submitted_at", "revision", "eligibility", "answers"]
-    fields = ["campaign", "organisation", "status", "eligibility", "submitted_at", "personal_deadline", "answers"]
-    inlines = [RespondentInline]
+    readonly_fields = ["campaign", "organisation", "status", "submitted_at", "revision", "eligibility",
+                       "eligibility_decided", "answers"]
+    fields = ["campaign", "organisation", "status", "eligibility", "eligibility_decided", "submitted_at",
+              "personal_deadline", "answers"]
+    inlines = [RespondentInline, EligibilityDecisionInline, EligibilityChangeInline]
     actions = ["give_one_more_week"]
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<int:response_id>/decide-eligibility/", self.admin_site.admin_view(self.decide_eligibility_view),
+                 name="surveys_response_decide_eligibility"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}),
+                         "decide_url": reverse("admin:surveys_response_decide_eligibility", args=[object_id])}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_eligibility_view(self, request: HttpRequest, response_id: int) -> HttpResponse:
+        """The secretariat decides (or overrides) a response's eligibility, with a written reason."""
+        response = get_object_or_404(Response.objects.select_related("organisation", "campaign"), pk=response_id)
+        if not self.has_change_permission(request, response):
+            raise PermissionDenied
+        form = EligibilityDecisionForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                needed_review = response.eligibility == Outcome.NEEDS_REVIEW
+                decision = services.decide_eligibility(response, outcome=form.cleaned_data["outcome"],
+                                                       reason=form.cleaned_data["reason"], by=request.user)
+                self.message_user(request, _("Decision recorded: %(organisation)s is “%(outcome)s”.") % {
+                    "organisation": response.organisation.name, "outcome": decision.get_outcome_display()},
+                    messages.SUCCESS)
+                if needed_review:  # back to the queue, for the next one
+                    return redirect(reverse("admin:surveys_eligibilityreview_changelist")
+                                    + f"?campaign__id__exact={response.campaign_id}")
+                return redirect("admin:surveys_response_change", response.pk)
+            self.message_user(request, _("The decision was not recorded: correct the errors below."), messages.ERROR)
+        return render(request, "admin/surveys/decide_eligibility.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Eligibility of %(organisation)s") % {"organisation": response.organisation.name},
+            "response": response, "assessment": services.assess_response(response), "form": form,
+            "decisions": response.eligibility_decisions.select_related("decided_by"),
+            "opts": self.model._meta, "original": response,
+        }, status=400 if form.errors else 200)
 
     @admin.display(description=gettext_lazy("organisation"), ordering="organisation__name")
     def organisation_name(self, response: Response) -> str:
@@ -235,3 +480,96 @@ class PlannedPurchaseAdmin(admin.ModelAdmin):
     search_fields = ["description", "cpv_code"]
     list_select_related = ["area", "response__organisation", "response__campaign"]
     show_full_result_count = False
+
+
+@admin.register(EligibilityReview)
+class EligibilityReviewAdmin(admin.ModelAdmin):
+    """The secretariat's queue: responses the rules could not decide. Deciding takes them out of it."""
+
+    list_display = ["organisation_link", "country", "body_type", "campaign", "status", "why", "updated_at"]
+    list_display_links = None
+    list_filter = ["campaign", "status"]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation", "campaign"]
+    show_full_result_count = False
+    ordering = ["updated_at"]  # the longest waiting first
+    actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
+        return super().get_queryset(request).filter(eligibility=Outcome.NEEDS_REVIEW)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        return redirect("admin:surveys_response_decide_eligibility", object_id)
+
+    @admin.display(description=gettext_lazy("organisation"), ordering="organisation__name")
+    def organisation_link(self, response: Response) -> str:
+        return format_html('<a href="{}">{}</a>', decide_url(response), response.organisation.name)
+
+    @admin.display(description=gettext_lazy("country"), ordering="organisation__country")
+    def country(self, response: Response) -> str:
+        return response.organisation.country.code
+
+    @admin.display(description=gettext_lazy("type of body"))
+    def body_type(self, response: Response) -> str:
+        return response.organisation.get_body_type_display()
+
+    @admin.display(description=gettext_lazy("what the secretariat should check"))
+    def why(self, response: Response) -> str:
+        """The rules' reasons, computed from the rows already fetched (pure rules: no query per row)."""
+        assessment = services.assess_response(response)
+        return format_html_join("", "<p>{}</p>", ((str(reason),) for reason in assessment.reasons))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EligibilityDecision)
+class EligibilityDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["decided_at", "response", "previous_outcome", "outcome", "decided_by", "reason"]
+    list_filter = ["outcome", "response__campaign"]
+    list_select_related = ["response__organisation", "response__campaign", "decided_by"]
+    search_fields = ["response__organisation__name", "reason"]
+    show_full_result_count = False
+
+
+@admin.register(EligibilityChange)
+class EligibilityChangeAdmin(ReadOnlyAdmin):
+    """The responses whose outcome a change of their campaign's policy changed (linked from the campaign)."""
+
+    list_display = ["response_link", "country", "previous_outcome", "outcome", "changed_at", "changed_by"]
+    list_filter = [PolicyChangeFilter, "outcome", "previous_outcome"]
+    list_select_related = ["response__organisation", "response__campaign", "policy_change__changed_by",
+                           "policy_change__campaign"]
+    search_fields = ["response__organisation__name"]
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("response"), ordering="response__organisation__name")
+    def response_link(self, change: EligibilityChange) -> str:
+        url = reverse("admin:surveys_response_change", args=[change.response_id])
+        return format_html('<a href="{}">{}</a>', url, change.response)
+
+    @admin.display(description=gettext_lazy("country"))
+    def country(self, change: EligibilityChange) -> str:
+        return change.response.organisation.country.code
+
+    @admin.display(description=gettext_lazy("changed at"), ordering="policy_change__changed_at")
+    def changed_at(self, change: EligibilityChange) -> Any:
+        return change.policy_change.changed_at
+
+    @admin.display(description=gettext_lazy("policy changed by"))
+    def changed_by(self, change: EligibilityChange) -> Any:
+        return change.policy_change.changed_by
