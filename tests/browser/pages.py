@@ -1,7 +1,7 @@
 """The registry of pages that the accessibility and HTML checks visit. Every new page is added here.
 
-Each entry names the page, the path to open, and who opens it ("anonymous" or "respondent"), so
-that the check covers pages behind the sign-in too.
+Each entry names the page, the path to open, and who opens it ("anonymous", "respondent", ...), so
+that the check covers pages behind the sign-in too, in each state they show.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from surveys.steps import STEP_SLUGS
 class PageVisit:
     name: str
     path: str
-    as_user: str = "anonymous"  # or "respondent" (has a draft with every step saved)
+    # or "respondent" (has a draft with every step saved), "new" (signed in, no answers yet), "outsider"
+    # (a body that is not eligible, offered the Observer Group), "unsure" (eligibility needs review)
+    as_user: str = "anonymous"
     submit_empty_form: bool = False  # press the page's main button to show its validation errors
 
 
@@ -39,6 +41,9 @@ def pages(slug: str, closed_slug: str) -> list[PageVisit]:
         PageVisit("step organisation with errors", f"/campaigns/{slug}/survey/organisation/", as_user="new",
                   submit_empty_form=True),
         PageVisit("eligibility", f"/campaigns/{slug}/survey/eligibility/", as_user="respondent"),
+        PageVisit("eligibility, not eligible", f"/campaigns/{slug}/survey/eligibility/", as_user="outsider"),
+        PageVisit("eligibility, needs review", f"/campaigns/{slug}/survey/eligibility/", as_user="unsure"),
+        PageVisit("review, not eligible", f"/campaigns/{slug}/survey/review/", as_user="outsider"),
         PageVisit("review", f"/campaigns/{slug}/survey/review/", as_user="respondent"),
         PageVisit("colleagues", f"/campaigns/{slug}/survey/colleagues/", as_user="respondent"),
         PageVisit("your data", "/account/", as_user="respondent"),

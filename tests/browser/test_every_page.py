@@ -12,7 +12,7 @@ from surveys.steps import STEP_SLUGS
 from tests.browser.checks import axe_violations, html_errors
 from tests.browser.helpers import sign_in
 from tests.browser.pages import pages
-from tests.factories import CampaignFactory, ResponseFactory, UserFactory, interest
+from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, UserFactory, interest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,13 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     interest(response, "hdev")
     ResponseFactory(campaign=closed, respondent=respondent)
     newcomer = UserFactory(email="new@city.example")
-    users = {"respondent": respondent, "new": newcomer}
+    outsider = UserFactory(email="outsider@springfield.example")
+    ResponseFactory(campaign=campaign, respondent=outsider, steps_done=["organisation"], eligibility="not_eligible",
+                    organisation=OrganisationFactory(name="City of Springfield", country="US"))
+    unsure = UserFactory(email="unsure@syndicat.example")
+    ResponseFactory(campaign=campaign, respondent=unsure, steps_done=["organisation"], eligibility="needs_review",
+                    organisation=OrganisationFactory(name="Syndicat mixte", body_type="other"))
+    users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure}
 
     documents: dict[str, str] = {}
     failures: dict[str, list[dict]] = {}
