@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -168,6 +169,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = ["created_by", "created_at"]
     inlines = [RegistrationInline, GuestInvitationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         if not change:

@@ -77,3 +77,89 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
 def interest(response: Response, code: str, level: int = 2) -> AreaInterest:
     return AreaInterest.objects.create(response=response, area=response.campaign.areas.get(code=code), level=level)
+
+
+# Interviews -------------------------------------------------------------------------------------------------
+
+class InterviewSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.InterviewSlot"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    interviewer = factory.SubFactory(StaffFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3))
+    duration = 30
+    mode = "video"
+    video_link = "https://meet.example/bigbuyers-interview"
+
+
+# Communities of Practice ------------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Community"
+
+    slug = factory.Sequence(lambda n: f"community-{n}")
+    name = factory.Sequence(lambda n: f"Heavy-duty electric vehicles {n}")
+    description = "Public buyers of electric buses and refuse trucks."
+    is_open = False
+    entry_requirements = "A contracting authority planning to buy heavy-duty electric vehicles."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Membership"
+
+    community = factory.SubFactory(CommunityFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Thread"
+
+    community = factory.SubFactory(CommunityFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Charging at depots {n}")
+    body = "How do you size the charging infrastructure?"
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Reply"
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "We started with one charger per two buses."
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Document"
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Tender specifications {n}")
+    file = factory.django.FileField(data=PDF_BYTES, filename="specifications.pdf")
+    original_name = "specifications.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    classification = "confidential"
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Event"
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = "online_meeting"
+    title = factory.Sequence(lambda n: f"Monthly meeting {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+    time_zone = "Europe/Brussels"
+    online_link = "https://meet.example/bbwt"
+    created_by = factory.SubFactory(UserFactory)

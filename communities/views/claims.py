@@ -37,7 +37,8 @@ def claim_create(request: HttpRequest, space: Space, event: int) -> HttpResponse
     item = get_event_or_404(space, event)
     refusal = (services.claim_refusal(space.membership, item) if space.membership is not None
                else _("Only members of the community can claim travel costs."))
-    form = ClaimForm(request.POST or None, request.FILES or None)
+    # A refused member's form is not validated: the page only says why.
+    form = ClaimForm(request.POST or None, request.FILES or None) if refusal is None else ClaimForm()
     if request.method == "POST" and refusal is None and form.is_valid():
         assert space.membership is not None
         try:
@@ -52,7 +53,7 @@ def claim_create(request: HttpRequest, space: Space, event: int) -> HttpResponse
     return render(request, "communities/claim_form.html", {
         "space": space, "community": space.community, "event": item, "form": form, "refusal": refusal,
         "tab": "claims",
-    }, status=400 if form.errors else (403 if refusal and request.method == "POST" else 200))
+    }, status=403 if refusal and request.method == "POST" else (400 if form.errors else 200))
 
 
 @community_view()
