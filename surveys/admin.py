@@ -413,11 +413,10 @@ class ResponseAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("answers"))
     def answers(self, response: Response) -> str:
         """Every answer, readable, as the respondent's review page shows it (escaped)."""
-        parts = []
-        for section in selectors.answers_of(response):
-            rows = "".join(format_html("<dt>{}</dt><dd>{}</dd>", label, value) for label, value in section.rows)
-            parts.append(format_html("<h3>{}</h3><dl>{}</dl>", section.title, format_html(rows)))
-        return format_html("".join(parts))
+        return format_html_join("", "<h3>{}</h3><dl>{}</dl>", (
+            (section.title, format_html_join("", "<dt>{}</dt><dd>{}</dd>", section.rows))
+            for section in selectors.answers_of(response)
+        ))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -120,6 +120,13 @@ def test_decision_with_a_reason_is_recorded_and_shown_on_the_response(admin_clie
     assert _decide_url(response) in shown  # an override stays possible
 
 
+def test_response_page_shows_the_answers_escaped(admin_client, campaign):
+    response = _response(campaign, name="Ville de Montclair")
+    Response.objects.filter(pk=response.pk).update(contact_name="Anna <b>Keller</b>")
+    html = admin_client.get(reverse("admin:surveys_response_change", args=[response.pk])).content.decode()
+    assert "<dd>Anna &lt;b&gt;Keller&lt;/b&gt;</dd>" in html and "<h3>Contact person</h3>" in html
+
+
 def test_override_of_an_automatic_outcome_goes_back_to_the_response(admin_client, campaign, staff):
     response = _response(campaign, name="Kanton Basel-Stadt", country="CH", body_type=BodyType.REGIONAL_AUTHORITY)
     answer = admin_client.post(_decide_url(response), {"outcome": "eligible", "reason": "Guest canton, agreed by DG GROW."})
