@@ -51,3 +51,65 @@ def pages(slug: str, closed_slug: str) -> list[PageVisit]:
         PageVisit("survey closed", f"/campaigns/{closed_slug}/survey/closed/", as_user="respondent"),
     ]
     return visits
+
+
+def community_pages(ids: dict[str, object]) -> list[PageVisit]:
+    """The pages of the communities app, each as the person who sees it in that state.
+
+    `ids` come from the test's data: the closed community's and the open one's slugs, and the ids of a
+    thread, a reply, an event, a past in-person event, a claim, a join request and a roadmap activity.
+    People: "cop-member" (author of the thread and reply, with a claim), "cop-leader", "cop-guest" (invited
+    to the event) and "cop-visitor" (signed in, in no community).
+    """
+    base = f"/communities/{ids['slug']}"
+    event, past = f"{base}/events/{ids['event']}", f"{base}/events/{ids['past']}"
+    return [
+        PageVisit("my communities", "/communities/mine/", as_user="cop-member"),
+        PageVisit("my communities, guest", "/communities/mine/", as_user="cop-guest"),
+        PageVisit("communities", "/communities/", as_user="cop-visitor"),
+        PageVisit("public documents", "/communities/documents/", as_user="cop-visitor"),
+        PageVisit("community overview", f"{base}/", as_user="cop-member"),
+        PageVisit("community overview, leader", f"{base}/", as_user="cop-leader"),
+        PageVisit("open community, visitor", f"/communities/{ids['open_slug']}/", as_user="cop-visitor"),
+        PageVisit("join an open community", f"/communities/{ids['open_slug']}/join/", as_user="cop-visitor"),
+        PageVisit("ask to join", f"{base}/join/", as_user="cop-visitor"),
+        PageVisit("ask to join with errors", f"{base}/join/", as_user="cop-visitor", submit_empty_form=True),
+        PageVisit("members", f"{base}/members/", as_user="cop-member"),
+        PageVisit("e-mail preferences", f"{base}/preferences/", as_user="cop-member"),
+        PageVisit("requests to join", f"{base}/requests/", as_user="cop-leader"),
+        PageVisit("decide a request", f"{base}/requests/{ids['join_request']}/", as_user="cop-leader"),
+        PageVisit("decide a request with errors", f"{base}/requests/{ids['join_request']}/", as_user="cop-leader",
+                  submit_empty_form=True),
+        PageVisit("roadmap", f"{base}/roadmap/", as_user="cop-leader"),
+        PageVisit("add an activity", f"{base}/roadmap/activities/new/", as_user="cop-leader"),
+        PageVisit("add an activity with errors", f"{base}/roadmap/activities/new/", as_user="cop-leader",
+                  submit_empty_form=True),
+        PageVisit("change an activity", f"{base}/roadmap/activities/{ids['activity']}/", as_user="cop-leader"),
+        PageVisit("discussions", f"{base}/discussions/", as_user="cop-member"),
+        PageVisit("start a discussion", f"{base}/discussions/new/", as_user="cop-member"),
+        PageVisit("start a discussion with errors", f"{base}/discussions/new/", as_user="cop-member",
+                  submit_empty_form=True),
+        PageVisit("thread", f"{base}/discussions/{ids['thread']}/", as_user="cop-member"),
+        PageVisit("thread, leader", f"{base}/discussions/{ids['thread']}/", as_user="cop-leader"),
+        PageVisit("change a thread", f"{base}/discussions/{ids['thread']}/edit/", as_user="cop-member"),
+        PageVisit("change a reply", f"{base}/replies/{ids['reply']}/edit/", as_user="cop-member"),
+        PageVisit("documents", f"{base}/documents/", as_user="cop-member"),
+        PageVisit("upload a document", f"{base}/documents/upload/", as_user="cop-member"),
+        PageVisit("upload a document with errors", f"{base}/documents/upload/", as_user="cop-member",
+                  submit_empty_form=True),
+        PageVisit("events", f"{base}/events/", as_user="cop-member"),
+        PageVisit("plan an event", f"{base}/events/new/", as_user="cop-leader"),
+        PageVisit("plan an event with errors", f"{base}/events/new/", as_user="cop-leader", submit_empty_form=True),
+        PageVisit("event", f"{event}/", as_user="cop-member"),
+        PageVisit("event, leader", f"{event}/", as_user="cop-leader"),
+        PageVisit("event, guest", f"{event}/", as_user="cop-guest"),
+        PageVisit("past in-person event", f"{past}/", as_user="cop-member"),
+        PageVisit("change an event", f"{event}/edit/", as_user="cop-leader"),
+        PageVisit("event guests", f"{event}/guests/", as_user="cop-leader"),
+        PageVisit("event guests with errors", f"{event}/guests/", as_user="cop-leader", submit_empty_form=True),
+        PageVisit("travel claims", f"{base}/claims/", as_user="cop-member"),
+        PageVisit("travel claim", f"{base}/claims/{ids['claim']}/", as_user="cop-member"),
+        PageVisit("claim travel costs", f"{past}/claim/", as_user="cop-leader"),
+        PageVisit("claim travel costs with errors", f"{past}/claim/", as_user="cop-leader", submit_empty_form=True),
+        PageVisit("claim travel costs, refused", f"{past}/claim/", as_user="cop-visitor-member"),
+    ]

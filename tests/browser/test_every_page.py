@@ -11,7 +11,7 @@ from django.utils import timezone
 from surveys.steps import STEP_SLUGS
 from tests.browser.checks import axe_violations, html_errors
 from tests.browser.helpers import sign_in
-from tests.browser.pages import pages
+from tests.browser.pages import community_pages, pages
 from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, UserFactory, interest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,10 +33,12 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     ResponseFactory(campaign=campaign, respondent=unsure, steps_done=["organisation"], eligibility="needs_review",
                     organisation=OrganisationFactory(name="Syndicat mixte", body_type="other"))
     users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure}
+    community_users, community_ids = _community_data(campaign)
+    users.update(community_users)
 
     documents: dict[str, str] = {}
     failures: dict[str, list[dict]] = {}
-    for visit in pages(campaign.slug, closed.slug):
+    for visit in pages(campaign.slug, closed.slug) + community_pages(community_ids):
         page.context.clear_cookies()
         if visit.as_user in users:
             sign_in(page.context, users[visit.as_user], live_server)
@@ -52,3 +54,52 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     assert not failures, "\n".join(f"{name}: {v}" for name, v in failures.items())
     errors = html_errors(documents)
     assert not errors, errors
+
+
+def _community_data(campaign):  # type: ignore[no-untyped-def]
+    """A closed community with one of everything the community pages show, and an open one."""
+    from decimal import Decimal
+
+    from communities.models import GuestInvitation, JoinRequest, Registration, TravelClaim
+    from tests.factories import (
+        CommunityFactory,
+        DocumentFactory,
+        EventFactory,
+        MembershipFactory,
+        ReplyFactory,
+        ThreadFactory,
+    )
+
+    community = CommunityFactory(slug="hdev", name="Heavy-duty electric vehicles", campaign=campaign,
+                                 objectives="Joint specifications for electric refuse trucks.")
+    open_community = CommunityFactory(slug="social", name="Social procurement", is_open=True)
+    people = {name: UserFactory(email=f"{name}@city.example", full_name=name.replace("-", " ").title())
+              for name in ("cop-member", "cop-leader", "cop-guest", "cop-visitor", "cop-visitor-member")}
+    member = MembershipFactory(community=community, user=people["cop-member"],
+                               organisation=OrganisationFactory(name="Stadt Lindenau", country="DE"))
+    leader = MembershipFactory(community=community, user=people["cop-leader"], role="leader",
+                               organisation=OrganisationFactory(name="Ville de Montclair", country="FR"))
+    MembershipFactory(community=community, user=people["cop-visitor-member"],
+                      organisation=OrganisationFactory(name="Stadt Seeufer", country="CH"))
+    thread = ThreadFactory(community=community, author=people["cop-member"], body="First line\nSecond <b>line</b>")
+    reply = ReplyFactory(thread=thread, author=people["cop-member"])
+    DocumentFactory(community=community, uploaded_by=people["cop-member"])
+    DocumentFactory(community=community, uploaded_by=people["cop-member"], classification="public")
+    event = EventFactory(community=community, created_by=people["cop-leader"], capacity=1,
+                         kind="market_dialogue", place="Brussels", in_person=True)
+    Registration.objects.create(event=event, user=people["cop-member"], status="registered")
+    Registration.objects.create(event=event, user=people["cop-leader"], status="waiting")
+    GuestInvitation.objects.create(event=event, user=people["cop-guest"], invited_by=people["cop-leader"],
+                                   organisation_name="GreenBus")
+    past = EventFactory(community=community, created_by=people["cop-leader"], kind="study_visit", in_person=True,
+                        place="Lindenau depot", starts_at=timezone.now() - dt.timedelta(days=1))
+    for person in ("cop-member", "cop-leader", "cop-visitor-member"):
+        Registration.objects.create(event=past, user=people[person], status="registered")
+    claim = TravelClaim.objects.create(event=past, membership=member, travel=Decimal("120.50"))
+    join_request = JoinRequest.objects.create(community=community, user=UserFactory(email="asking@city.example"),
+                                              organisation_name="Comune di Valdoro", message="We plan a tender.")
+    activity = community.activities.create(title="Market dialogue", starts_on=dt.date(2027, 3, 1))
+    del leader
+    return people, {"slug": community.slug, "open_slug": open_community.slug, "thread": thread.pk,
+                    "reply": reply.pk, "event": event.pk, "past": past.pk, "claim": claim.pk,
+                    "join_request": join_request.pk, "activity": activity.pk}
