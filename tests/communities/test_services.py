@@ -383,7 +383,7 @@ def test_finance_export_neutralises_formulas():
     claim = TravelClaim.objects.create(event=event, membership=membership, travel=Decimal("12.30"),
                                        status="approved", status_reason="-1 day late but fine")
     header, row = list(claim_rows(TravelClaim.objects.all()))
-    values = dict(zip(header, row))
+    values = dict(zip(header, row, strict=True))
     assert values["community"].startswith("'=") and values["organisation"] == "'+Lindenau"
     assert values["event"] == "'@SUM(A1)" and values["reason"].startswith("'-")
     assert values["total_eur"] == "12.30" and values["claim"] == str(claim.pk)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from communities.demo import load_demo as load_communities_demo
 from surveys.demo import load_demo
 from surveys.models import Campaign
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is there already.")
         else:
             load_demo(staff_email=options["email"], staff_password=options["password"])
+            load_communities_demo()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if not options["email"] or not options["password"]:
             raise CommandError("A staff e-mail and password are needed.")
