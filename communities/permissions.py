@@ -12,6 +12,7 @@ The rules:
   Anybody signed in (guests excepted) may see the list of communities and ask to join one.
 - A guest (a market actor invited to one event, with no membership) sees that event's page, their
   registration and the event's calendar file, and nothing else: every other address is 404 to them.
+- A travel claim and its receipts are seen by the claimant and the secretariat only (404 to other members).
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ from communities.models import (
     Event,
     GuestInvitation,
     Membership,
+    Receipt,
     Reply,
     Role,
     Thread,
+    TravelClaim,
 )
 
 
@@ -154,6 +157,24 @@ def get_document_or_404(user: User, community: Community, pk: int) -> Document:
         return document
     get_membership_or_404(user, community)
     return document
+
+
+def get_claim_or_404(space: Space, pk: int) -> TravelClaim:
+    """A travel claim of the space, seen by its claimant and the secretariat only; other members get 404."""
+    claim = (TravelClaim.objects.filter(pk=pk, event__community=space.community)
+             .select_related("event", "membership__user", "membership__organisation")
+             .prefetch_related("receipts").first())
+    if claim is None or not (space.is_staff or claim.membership.user_id == space.user.pk):
+        raise Http404
+    return claim
+
+
+def get_receipt_or_404(space: Space, claim_pk: int, pk: int) -> Receipt:
+    claim = get_claim_or_404(space, claim_pk)
+    receipt = next((r for r in claim.receipts.all() if r.pk == pk), None)
+    if receipt is None:
+        raise Http404
+    return receipt
 
 
 def record_visit(space: Space) -> None:

@@ -114,6 +114,14 @@ def thread_with_replies(space: Space, pk: int) -> Thread | None:
     return threads.prefetch_related(Prefetch("replies", queryset=replies)).filter(pk=pk).first()
 
 
+def reply_of(space: Space, pk: int) -> Reply | None:
+    """One reply of the space; hidden ones (or those of a hidden thread) only for leaders."""
+    replies = Reply.objects.select_related("thread").filter(pk=pk, thread__community=space.community)
+    if not space.is_leader:
+        replies = replies.filter(is_hidden=False, thread__is_hidden=False)
+    return replies.first()
+
+
 def documents_of(community: Community) -> list[Document]:
     return list(community.documents.select_related("uploaded_by").order_by("-created_at", "-pk"))
 
@@ -155,9 +163,3 @@ def claims_of(membership: Membership | None) -> list[TravelClaim]:
     if membership is None:
         return []
     return list(TravelClaim.objects.filter(membership=membership).select_related("event").order_by("-created_at"))
-
-
-def claim_with_receipts(claim_pk: int, community: Community) -> TravelClaim | None:
-    return (TravelClaim.objects.filter(pk=claim_pk, event__community=community)
-            .select_related("event", "membership__user", "membership__organisation")
-            .prefetch_related("receipts").first())

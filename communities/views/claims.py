@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from communities import selectors, services
 from communities.forms import ClaimForm
-from communities.models import Receipt, TravelClaim
-from communities.permissions import Space, community_view, get_community_or_404, get_event_or_404, get_membership_or_404
+from communities.permissions import (
+    Space,
+    community_view,
+    get_claim_or_404,
+    get_community_or_404,
+    get_event_or_404,
+    get_membership_or_404,
+    get_receipt_or_404,
+)
 from communities.views.documents import file_response
-
-
-def _own_claim_or_404(space: Space, pk: int) -> TravelClaim:
-    """A claim is seen by its claimant and the secretariat only; other members get 404."""
-    claim = selectors.claim_with_receipts(pk, space.community)
-    if claim is None or not (space.is_staff or claim.membership.user_id == space.user.pk):
-        raise Http404
-    return claim
 
 
 @community_view()
@@ -58,7 +57,7 @@ def claim_create(request: HttpRequest, space: Space, event: int) -> HttpResponse
 
 @community_view()
 def claim(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
-    item = _own_claim_or_404(space, pk)
+    item = get_claim_or_404(space, pk)
     return render(request, "communities/claim.html", {
         "space": space, "community": space.community, "claim": item, "receipts": list(item.receipts.all()),
         "tab": "claims",
@@ -69,8 +68,4 @@ def claim(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 @login_required
 def receipt_download(request: HttpRequest, slug: str, pk: int, receipt: int) -> FileResponse:
     space = get_membership_or_404(request.user, get_community_or_404(slug))
-    item = _own_claim_or_404(space, pk)
-    found = Receipt.objects.filter(pk=receipt, claim=item).first()
-    if found is None:
-        raise Http404
-    return file_response(found)
+    return file_response(get_receipt_or_404(space, pk, receipt))

@@ -23,10 +23,7 @@ def _thread_or_404(space: Space, pk: int) -> Thread:
 
 
 def _reply_or_404(space: Space, pk: int) -> Reply:
-    replies = Reply.objects.select_related("thread").filter(pk=pk, thread__community=space.community)
-    if not space.is_leader:
-        replies = replies.filter(is_hidden=False, thread__is_hidden=False)
-    reply = replies.first()
+    reply = selectors.reply_of(space, pk)
     if reply is None:
         raise Http404
     return reply
