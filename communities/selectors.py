@@ -48,11 +48,13 @@ def my_memberships(user: User) -> list[Membership]:
         Membership.objects.filter(user=user).select_related("community", "community__area")
         .annotate(seen_at=Coalesce("last_visit_at", Value(EPOCH, output_field=DateTimeField())))
         .annotate(
-            new_threads=_new(Thread.objects.filter(community=OuterRef("community"), is_hidden=False)),
+            # What others added: one's own messages, files and events are not news.
+            new_threads=_new(Thread.objects.filter(community=OuterRef("community"), is_hidden=False)
+                             .exclude(author=user)),
             new_replies=_new(Reply.objects.filter(thread__community=OuterRef("community"), is_hidden=False,
-                                                  thread__is_hidden=False)),
-            new_documents=_new(Document.objects.filter(community=OuterRef("community"))),
-            new_events=_new(Event.objects.filter(community=OuterRef("community"))),
+                                                  thread__is_hidden=False).exclude(author=user)),
+            new_documents=_new(Document.objects.filter(community=OuterRef("community")).exclude(uploaded_by=user)),
+            new_events=_new(Event.objects.filter(community=OuterRef("community")).exclude(created_by=user)),
         ).order_by("community__name")
     )
 

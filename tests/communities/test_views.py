@@ -140,8 +140,9 @@ def test_my_communities_shows_what_is_new_since_the_last_visit(client, member):
     ReplyFactory(thread=thread)
     ReplyFactory(thread=thread)
     DocumentFactory(community=member.community)
+    ThreadFactory(community=member.community, author=member.user, title="My own")
     page = client.get(reverse("communities:mine")).content.decode()
-    assert "1 new thread" in page and "2 new replies" in page and "1 new document" in page
+    assert "1 new thread" in page and "2 new replies" in page and "1 new document" in page, "one's own posts are not news"
 
 
 def test_leader_posts_a_thread_member_replies_and_only_the_author_edits(client, member):
