@@ -226,6 +226,9 @@ COMMUNITY_UPLOAD_EXTENSIONS = env_list(
 # Personal data of a campaign is erased this long after its deadline (anonymous statistics stay).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=30)
 
+# How long an e-mailed interview booking link keeps working.
+INTERVIEW_LINK_MAX_AGE_DAYS = env_int("INTERVIEW_LINK_MAX_AGE_DAYS", 90, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,6 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("communities/", include("communities.urls")),
-    path("communities/", include("communities.urls")),
+    path("", include("groups.urls")),
     path("", include("surveys.urls")),
 ]

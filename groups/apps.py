@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Matching and working groups")
+
+    def ready(self) -> None:
+        from bigbuyers import privacy
+        from groups.privacy import PROVIDER
+
+        privacy.register(PROVIDER)

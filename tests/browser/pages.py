@@ -49,6 +49,12 @@ def pages(slug: str, closed_slug: str) -> list[PageVisit]:
         PageVisit("your data", "/account/", as_user="respondent"),
         PageVisit("your data with errors", "/account/", as_user="respondent", submit_empty_form=True),
         PageVisit("survey closed", f"/campaigns/{closed_slug}/survey/closed/", as_user="respondent"),
+        # The interview page (groups), reached as a signed-in respondent; the e-mailed link opens the same page.
+        PageVisit("interview booking", f"/campaigns/{slug}/interview/", as_user="respondent"),
+        PageVisit("interview booking with errors", f"/campaigns/{slug}/interview/", as_user="respondent",
+                  submit_empty_form=True),
+        PageVisit("interview booked", f"/campaigns/{closed_slug}/interview/", as_user="respondent"),
+        PageVisit("interview link broken", "/interviews/MTIz:forged:signature/"),
     ]
     return visits
 

@@ -8,13 +8,29 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from groups.services.interviews import book_interview
 from surveys.steps import STEP_SLUGS
 from tests.browser.checks import axe_violations, html_errors
 from tests.browser.helpers import sign_in
 from tests.browser.pages import community_pages, pages
-from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, UserFactory, interest
+from tests.factories import (
+    CampaignFactory,
+    InterviewSlotFactory,
+    OrganisationFactory,
+    ResponseFactory,
+    UserFactory,
+    interest,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _interview_data(campaign, booked_response) -> None:  # type: ignore[no-untyped-def]
+    """Open times in `campaign` (the booking page lists them), and an interview booked for `booked_response`."""
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+    InterviewSlotFactory(campaign=campaign, starts_at=start)
+    InterviewSlotFactory(campaign=campaign, starts_at=start + dt.timedelta(days=1), mode="phone", video_link="")
+    book_interview(booked_response, slot=InterviewSlotFactory(campaign=booked_response.campaign, starts_at=start))
 
 
 def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[no-untyped-def]
@@ -24,7 +40,8 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     response = ResponseFactory(campaign=campaign, respondent=respondent, steps_done=list(STEP_SLUGS),
                                contact_name="Anna <b>Keller</b>", recommendations="More visits\nand dialogues")
     interest(response, "hdev")
-    ResponseFactory(campaign=closed, respondent=respondent)
+    closed_response = ResponseFactory(campaign=closed, respondent=respondent)
+    _interview_data(campaign, closed_response)
     newcomer = UserFactory(email="new@city.example")
     outsider = UserFactory(email="outsider@springfield.example")
     ResponseFactory(campaign=campaign, respondent=outsider, steps_done=["organisation"], eligibility="not_eligible",

@@ -1,0 +1,1 @@
+"""The groups app's forms, one module per concern."""

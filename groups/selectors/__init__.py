@@ -1,0 +1,1 @@
+"""The groups app's selectors, one module per concern."""

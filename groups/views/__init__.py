@@ -1,0 +1,1 @@
+"""The groups app's public pages, one module per concern."""
