@@ -4,7 +4,6 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigbuyers.settings")
 
@@ -14,6 +13,8 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "drain-outbox": {"task": "bigbuyers.drain_outbox", "schedule": 60.0},
+    # Reminders are computed from the data on each run, so a missed run is made up by the next one.
+    "send-due-reminders": {"task": "bigbuyers.send_due_reminders", "schedule": 300.0},
     "community-digests": {"task": "communities.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "expire-personal-data": {"task": "bigbuyers.expire_personal_data", "schedule": crontab(hour=3, minute=30)},
 }

@@ -60,6 +60,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int], *, minimum: int | None = None) -> list[int]:
+    """Return a comma-separated variable as a list of integers, each at least `minimum` when given."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        numbers = [int(item) for item in env_list(name, [])]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a comma-separated list of whole numbers.") from None
+    if minimum is not None and any(number < minimum for number in numbers):
+        raise ImproperlyConfigured(f"{name}={value!r}: every number must be at least {minimum}.")
+    return numbers
+
+
 def env_time_zone(name: str, default: str) -> str:
     """Return the variable as an IANA time zone name, checked against the zone database."""
     value = env_str(name, default)

@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from bigbuyers.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
+from bigbuyers.env import env_bool, env_int, env_int_list, env_list, env_str, env_time_zone, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,6 +226,13 @@ COMMUNITY_UPLOAD_EXTENSIONS = env_list(
 # Personal data of a campaign is erased this long after its deadline (anonymous statistics stay).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=30)
 
+# Reminders (bigbuyers/reminders.py): the sources the periodic task asks what is due, and their timing.
+REMINDER_SOURCES = [
+    "surveys.reminders.deadline_reminders",
+    "groups.reminders.interview_reminders",
+]
+DEADLINE_REMINDER_DAYS = env_int_list("DEADLINE_REMINDER_DAYS", [7, 1], minimum=1)
+INTERVIEW_REMINDER_HOURS = env_int("INTERVIEW_REMINDER_HOURS", 24, minimum=1)
 # How long an e-mailed interview booking link keeps working.
 INTERVIEW_LINK_MAX_AGE_DAYS = env_int("INTERVIEW_LINK_MAX_AGE_DAYS", 90, minimum=1)
 

@@ -1,8 +1,8 @@
-"""Tasks of the outbox: send one message, and send whatever is due (run by beat every minute)."""
+"""Tasks of the outbox (send one message, send whatever is due) and of the reminders (queue what is due)."""
 
 from celery import shared_task
 
-from bigbuyers import outbox
+from bigbuyers import outbox, reminders
 
 
 @shared_task(name="bigbuyers.send_outgoing_email", acks_late=True)
@@ -14,6 +14,12 @@ def send_outgoing_email(*, email_id: int) -> bool:
 def drain_outbox() -> int:
     """Send every due message; returns how many went out."""
     return sum(outbox.send_email_now(email_id) for email_id in outbox.due_email_ids())
+
+
+@shared_task(name="bigbuyers.send_due_reminders")
+def send_due_reminders() -> int:
+    """Queue every reminder that is due (deadlines, interviews, ...); returns how many were queued."""
+    return reminders.send_due_reminders()
 
 
 @shared_task(name="bigbuyers.expire_personal_data")

@@ -1,0 +1,146 @@
+"""Reminders with a real Celery worker on the real Redis: sent once however often the task is delivered,
+at the right time on a controlled clock, and not lost while the broker is away."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.core import mail
+from django.utils import timezone
+
+from bigbuyers import reminders
+from bigbuyers.celery import app
+from bigbuyers.models import EmailStatus, OutgoingEmail
+from bigbuyers.tasks import drain_outbox, send_due_reminders, send_outgoing_email
+from groups.services import interviews as interview_services
+from surveys.models import Response, ResponseStatus
+from tests.factories import (
+    CampaignFactory,
+    InterviewSlotFactory,
+    OrganisationFactory,
+    ResponseFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def worker() -> Iterator[object]:
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+        yield running
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def finished() -> Iterator[list[str]]:
+    """Names of the tasks the worker has finished, in order."""
+    names: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        names.append(sender.name)
+
+    task_postrun.connect(record, weak=False)
+    yield names
+    task_postrun.disconnect(record)
+
+
+def _wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the worker did not get there in time")
+
+
+def _draft_due_for_its_7_day_reminder(email: str) -> Response:
+    """A draft in a campaign that closes in a little under seven days: its 7-day reminder is due now."""
+    campaign = CampaignFactory(deadline=timezone.now() + dt.timedelta(days=7) - dt.timedelta(hours=1))
+    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
+                               organisation=OrganisationFactory(country="IT"))
+    Response.objects.filter(pk=response.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
+    return response
+
+
+def _sent_reminders() -> list[OutgoingEmail]:
+    return list(OutgoingEmail.objects.filter(key__contains="reminder", status=EmailStatus.SENT))
+
+
+def test_reminder_task_delivered_twice_sends_once(worker, finished):
+    _draft_due_for_its_7_day_reminder("giulia@comune.example")
+    first = send_due_reminders.delay()
+    second = send_due_reminders.delay()  # a redelivery, or a second beat process
+    assert first.id != second.id
+    _wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 2 and len(_sent_reminders()) == 1)
+    time.sleep(0.5)  # let any stray send task run too
+    assert [m.to for m in mail.outbox] == [["giulia@comune.example"]]
+    assert "(Europe/Rome)" in mail.outbox[0].body
+
+
+class Clock:
+    """A controllable `timezone.now`, seen by the test and by the worker's thread alike."""
+
+    def __init__(self, moment: dt.datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+
+def test_interview_reminder_goes_out_at_its_time(worker, finished, monkeypatch):
+    campaign = CampaignFactory()
+    start = (timezone.now() + dt.timedelta(days=3)).replace(second=0, microsecond=0)
+    slot = InterviewSlotFactory(campaign=campaign, starts_at=start,
+                                interviewer=StaffFactory(email="ines@secretariat.example"))
+    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email="eva@ville.example"),
+                               status=ResponseStatus.SUBMITTED, submitted_at=timezone.now())
+    interview_services.book_interview(response, slot=slot)
+    _wait_for(lambda: len(mail.outbox) == 2)  # the invitations, sent by the worker after the commit
+    mail.outbox.clear()
+
+    clock = Clock(start - dt.timedelta(hours=24, minutes=5))
+    monkeypatch.setattr(timezone, "now", clock)
+    send_due_reminders.delay()
+    _wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 1)
+    assert mail.outbox == [] and not OutgoingEmail.objects.filter(key__startswith="interview-reminder").exists()
+
+    clock.moment = start - dt.timedelta(hours=23, minutes=59)
+    send_due_reminders.delay()
+    _wait_for(lambda: len(_sent_reminders()) == 2)
+    assert sorted(m.to[0] for m in mail.outbox) == ["eva@ville.example", "ines@secretariat.example"]
+    assert all(e.sent_at == clock.moment for e in _sent_reminders())
+
+
+def test_reminders_are_not_lost_while_the_broker_is_away(worker, finished, monkeypatch):
+    _draft_due_for_its_7_day_reminder("giulia@comune.example")
+
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("Redis is away")
+
+    # Beat cannot publish the periodic task: nothing is computed, and nothing is lost either.
+    monkeypatch.setattr(send_due_reminders, "delay", broker_down)
+    with pytest.raises(ConnectionError):
+        send_due_reminders.delay()
+    assert not OutgoingEmail.objects.exists()
+
+    # The reminders are computed (here in-process) but the send tasks cannot be published: they wait.
+    monkeypatch.setattr(send_outgoing_email, "delay", broker_down)
+    assert reminders.send_due_reminders() == 1
+    (pending,) = OutgoingEmail.objects.all()
+    assert pending.status == EmailStatus.PENDING and mail.outbox == []
+    monkeypatch.undo()
+
+    # The broker is back: the next periodic runs send what waited, and queue nothing twice.
+    send_due_reminders.delay()
+    drain_outbox.delay()
+    _wait_for(lambda: len(_sent_reminders()) == 1 and "bigbuyers.drain_outbox" in finished)
+    assert [m.to for m in mail.outbox] == [["giulia@comune.example"]]
+    assert OutgoingEmail.objects.count() == 1
