@@ -248,7 +248,7 @@ def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
     if ctx.is_open:
         return redirect("survey_resume", slug)
     late = getattr(ctx.response, "late_request", None) if ctx.response else None
-    form = LateRequestForm(request.POST or None)
+    form = LateRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and ctx.response is not None:
         if form.is_valid():
             services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
