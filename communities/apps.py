@@ -8,7 +8,11 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Communities of Practice")
 
     def ready(self) -> None:
+        from bigbuyers import privacy
+        from communities.privacy import PROVIDER
+
         checks.register(check_upload_settings)
+        privacy.register(PROVIDER)
 
 
 def check_upload_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from bigbuyers.models import OutgoingEmail
 from communities import services
 from communities.admin import claim_rows
-from communities.models import JoinRequest, Membership, Notify, Registration, TravelClaim
+from communities.models import JoinRequest, Membership, Notify, Registration, Reply, TravelClaim
 from communities.uploads import check_upload
 from tests.factories import (
     PDF_BYTES,
@@ -394,3 +394,37 @@ def test_join_request_is_unique_while_pending():
     person = UserFactory()
     services.request_to_join(community, person, message="one")
     assert JoinRequest.objects.filter(community=community, user=person).count() == 1
+
+
+# -- personal data ----------------------------------------------------------------------------------------
+
+def test_personal_data_export_and_erasure_cover_the_communities(committed):
+    from bigbuyers.privacy import erase_personal_data, export_personal_data
+
+    community = CommunityFactory(campaign=CampaignFactory())
+    membership = MembershipFactory(community=community, organisation=OrganisationFactory(country="DE"))
+    person = membership.user
+    other_membership = MembershipFactory(community=CommunityFactory(), user=person)
+    thread = services.post_thread(community, author=person, title="Chargers", body="Call me on +49 123")
+    services.post_reply(thread, author=person, body="My number again: +49 123")
+    upcoming = EventFactory(community=community, capacity=1)
+    services.register_for_event(upcoming, person)
+    waiting = UserFactory()
+    services.register_for_event(upcoming, waiting)
+    past = _in_person_event(community)
+    Registration.objects.create(event=past, user=person, status="registered")
+    claim = services.submit_claim(past, membership=membership, amounts={"travel": Decimal("50")})
+
+    data = export_personal_data(person)["communities"]
+    assert data["threads"][0]["message"] == "Call me on +49 123" and data["replies"][0]["message"].startswith("My number")
+    assert {m["community"] for m in data["memberships"]} == {community.name, other_membership.community.name}
+    assert data["travel_claims"][0]["travel"] == "50.00"
+
+    erase_personal_data(person)
+    thread.refresh_from_db()
+    assert "+49" not in thread.body and not Reply.objects.filter(body__contains="+49").exists()
+    assert thread.title == "Chargers"
+    assert not Registration.objects.filter(user=person).exists()
+    assert Registration.objects.get(event=upcoming, user=waiting).status == "registered", "the freed place is given on"
+    assert not Membership.objects.filter(pk=other_membership.pk).exists()
+    assert TravelClaim.objects.filter(pk=claim.pk, membership=membership).exists(), "accounting records stay"
