@@ -1,5 +1,20 @@
 """The groups app's models, one module per concern, re-exported here so that Django and callers find them."""
 
+from groups.models.formation import (
+    GroupOffer,
+    GroupStatus,
+    MatchingExclusion,
+    MatchingPin,
+    MatchingRun,
+    ObserverSource,
+    ObserverSubscription,
+    OfferRole,
+    OfferStatus,
+    Placement,
+    RunStatus,
+    SolverStatus,
+    WorkingGroup,
+)
 from groups.models.interviews import (
     Interview,
     InterviewMode,
@@ -9,4 +24,8 @@ from groups.models.interviews import (
     InterviewStatus,
 )
 
-__all__ = ["Interview", "InterviewMode", "InterviewOutcome", "InterviewSlot", "InterviewSource", "InterviewStatus"]
+__all__ = [
+    "GroupOffer", "GroupStatus", "Interview", "InterviewMode", "InterviewOutcome", "InterviewSlot", "InterviewSource",
+    "InterviewStatus", "MatchingExclusion", "MatchingPin", "MatchingRun", "ObserverSource", "ObserverSubscription",
+    "OfferRole", "OfferStatus", "Placement", "RunStatus", "SolverStatus", "WorkingGroup",
+]
