@@ -230,9 +230,11 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, mini
 REMINDER_SOURCES = [
     "surveys.reminders.deadline_reminders",
     "groups.reminders.interview_reminders",
+    "communities.reminders.event_reminders",
 ]
 DEADLINE_REMINDER_DAYS = env_int_list("DEADLINE_REMINDER_DAYS", [7, 1], minimum=1)
 INTERVIEW_REMINDER_HOURS = env_int("INTERVIEW_REMINDER_HOURS", 24, minimum=1)
+EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24, minimum=1)
 # How long an e-mailed interview booking link keeps working.
 INTERVIEW_LINK_MAX_AGE_DAYS = env_int("INTERVIEW_LINK_MAX_AGE_DAYS", 90, minimum=1)
 

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bigbuyers.models import EmailStatus, OutgoingEmail, User
+from bigbuyers.models import User
 from bigbuyers.outbox import queue_email
 from communities.models import (
     CLAIM_TRANSITIONS,
@@ -317,24 +317,8 @@ def delete_document(document: Document) -> None:
 
 # ---------------------------------------------------------------------------------------------- events
 
-def _reminder_key(registration: Registration, event: Event) -> str:
-    return f"event-reminder:registration={registration.pk}:starts={int(event.starts_at.timestamp())}"
-
-
-def _queue_reminder(registration: Registration, event: Event) -> None:
-    """The day-before reminder, kept in the outbox until then (the periodic drain sends it)."""
-    now = timezone.now()
-    if event.starts_at <= now:
-        return
-    queue_email(
-        key=_reminder_key(registration, event), to=registration.user.email, template="community_event_reminder",
-        context={"event": event, "community": event.community, "url": _url("event", event.community.slug, event.pk)},
-        not_before=max(now, event.starts_at - dt.timedelta(days=1)),
-    )
-
-
-def _drop_reminder(registration: Registration, event: Event) -> None:
-    OutgoingEmail.objects.filter(key=_reminder_key(registration, event), status=EmailStatus.PENDING).delete()
+def event_url(event: Event) -> str:
+    return _url("event", event.community.slug, event.pk)
 
 
 def _promote_waiting(event: Event) -> list[Registration]:
@@ -355,9 +339,8 @@ def _promote_waiting(event: Event) -> list[Registration]:
         queue_email(
             key=f"event-promoted:registration={registration.pk}:at={now.timestamp()}", to=registration.user.email,
             template="community_event_promoted",
-            context={"event": event, "community": event.community, "url": _url("event", event.community.slug, event.pk)},
+            context={"event": event, "community": event.community, "url": event_url(event)},
         )
-        _queue_reminder(registration, event)
         promoted.append(registration)
     return promoted
 
@@ -370,23 +353,21 @@ def create_event(community: Community, *, by: User, values: Mapping[str, object]
 
 @transaction.atomic
 def update_event(event: Event, *, values: Mapping[str, object]) -> list[Registration]:
-    """Change an event; reminders follow a new time, and more places promote people from the waiting list."""
+    """Change an event, and promote people from the waiting list into new places.
+
+    Reminders follow a new time by themselves: communities.reminders computes them from the event.
+    """
     locked = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
-    registrations = list(Registration.objects.filter(event=locked, status=RegistrationStatus.REGISTERED).select_related("user"))
-    for registration in registrations:
-        _drop_reminder(registration, locked)
     for name, value in values.items():
         setattr(locked, name, value)
     locked.save()
-    for registration in registrations:
-        _queue_reminder(registration, locked)
     return _promote_waiting(locked)
 
 
 @transaction.atomic
 def register_for_event(event: Event, user: User, *, as_guest: bool = False) -> Registration:
-    """Take a place at the event, or one on its waiting list when it is full; a place brings a reminder the
-    day before. Registering again while registered or waiting changes nothing."""
+    """Take a place at the event, or one on its waiting list when it is full (a place is reminded the day
+    before, by communities.reminders). Registering again while registered or waiting changes nothing."""
     if event.ends_at <= timezone.now():
         raise NotAllowed(_("This event is over."))
     # The event's row lock orders every registration, cancellation and promotion of one event.
@@ -403,8 +384,6 @@ def register_for_event(event: Event, user: User, *, as_guest: bool = False) -> R
     else:
         registration.status, registration.since, registration.promoted_at = status, timezone.now(), None
         registration.save(update_fields=["status", "since", "promoted_at"])
-    if status == RegistrationStatus.REGISTERED:
-        _queue_reminder(registration, event)
     return registration
 
 
@@ -421,7 +400,6 @@ def cancel_registration(event: Event, user: User) -> list[Registration]:
     was_registered = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status"])
-    _drop_reminder(registration, event)
     return _promote_waiting(event) if was_registered else []
 
 

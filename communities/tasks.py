@@ -1,7 +1,6 @@
 """Periodic work of the communities: the daily digest of what is new (scheduled in bigbuyers/celery.py).
 
-Event reminders need no task: they wait in the outbox with `not_before` set, and the outbox's drain
-sends them when due.
+Event reminders are a source of the one reminder mechanism (communities/reminders.py).
 """
 
 from __future__ import annotations

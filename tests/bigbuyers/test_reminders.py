@@ -70,9 +70,10 @@ def test_a_failing_source_does_not_stop_the_others(monkeypatch, caplog):
     assert "failed" in caplog.text and OutgoingEmail.objects.filter(key="r:ok").exists()
 
 
-def test_configured_sources_are_the_surveys_and_groups_ones():
-    paths = [path for path, _source in reminders.reminder_sources()]
-    assert paths == ["surveys.reminders.deadline_reminders", "groups.reminders.interview_reminders"]
+def test_every_kind_of_reminder_goes_through_the_one_mechanism():
+    paths = {path for path, _source in reminders.reminder_sources()}
+    assert paths >= {"surveys.reminders.deadline_reminders", "groups.reminders.interview_reminders",
+                     "communities.reminders.event_reminders"}
 
 
 def test_exclude_queued_drops_rows_whose_key_is_in_the_outbox():

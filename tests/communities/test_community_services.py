@@ -237,24 +237,35 @@ def test_more_places_promote_people_from_the_waiting_list():
     assert [r.user for r in promoted] == [people[1]]
 
 
-def test_a_place_brings_a_reminder_the_day_before_that_a_cancellation_withdraws():
+def test_a_place_is_reminded_the_day_before_and_a_cancelled_one_is_not(committed):
+    from bigbuyers.reminders import send_due_reminders
+
     event = EventFactory(starts_at=timezone.now() + dt.timedelta(days=5))
-    person = UserFactory()
+    person, quitter, waiting = UserFactory(), UserFactory(), UserFactory()
     registration = services.register_for_event(event, person)
-    reminder = OutgoingEmail.objects.get(key__startswith=f"event-reminder:registration={registration.pk}:")
-    assert reminder.not_before == event.starts_at - dt.timedelta(days=1) and reminder.status == "pending"
+    services.register_for_event(event, quitter)
+    services.cancel_registration(event, quitter)
+    assert send_due_reminders(now=event.starts_at - dt.timedelta(days=2)) == 0, "not due yet"
+    with committed():
+        assert send_due_reminders(now=event.starts_at - dt.timedelta(hours=23)) == 1
+        assert send_due_reminders(now=event.starts_at - dt.timedelta(hours=22)) == 0, "sent once"
+    reminder = OutgoingEmail.objects.get(key__startswith="event-reminder:")
+    assert reminder.key.startswith(f"event-reminder:registration={registration.pk}:")
     assert reminder.to == person.email and "Reminder" in reminder.subject
-    services.cancel_registration(event, person)
-    assert not OutgoingEmail.objects.filter(key__startswith="event-reminder:").exists()
+    assert waiting.email not in {m.to[0] for m in mail.outbox}
 
 
-def test_moving_an_event_moves_its_reminders():
+def test_moving_an_event_moves_its_reminder():
+    from bigbuyers.reminders import send_due_reminders
+
     event = EventFactory(starts_at=timezone.now() + dt.timedelta(days=5))
     services.register_for_event(event, UserFactory())
+    first_start = event.starts_at
     later = event.starts_at + dt.timedelta(days=3)
     services.update_event(event, values={"starts_at": later, "ends_at": later + dt.timedelta(hours=1)})
-    reminder = OutgoingEmail.objects.get(key__startswith="event-reminder:")
-    assert reminder.not_before == later - dt.timedelta(days=1)
+    assert send_due_reminders(now=first_start - dt.timedelta(hours=12)) == 0, "the old time is not reminded"
+    assert send_due_reminders(now=later - dt.timedelta(hours=12)) == 1
+    assert OutgoingEmail.objects.get().key.endswith(f":starts={int(later.timestamp())}")
 
 
 @pytest.mark.django_db(transaction=True)
