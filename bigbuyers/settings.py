@@ -230,6 +230,7 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, mini
 REMINDER_SOURCES = [
     "surveys.reminders.deadline_reminders",
     "groups.reminders.interview_reminders",
+    "groups.reminders.offer_reminders",
     "communities.reminders.event_reminders",
 ]
 DEADLINE_REMINDER_DAYS = env_int_list("DEADLINE_REMINDER_DAYS", [7, 1], minimum=1)
@@ -237,6 +238,12 @@ INTERVIEW_REMINDER_HOURS = env_int("INTERVIEW_REMINDER_HOURS", 24, minimum=1)
 EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24, minimum=1)
 # How long an e-mailed interview booking link keeps working.
 INTERVIEW_LINK_MAX_AGE_DAYS = env_int("INTERVIEW_LINK_MAX_AGE_DAYS", 90, minimum=1)
+# Group offers (groups/services/formation.py): how long a body has to answer, when an unanswered offer is
+# reminded, how long the e-mailed offer link works, and how long an Observer Group confirmation link works.
+OFFER_ANSWER_DAYS = env_int("OFFER_ANSWER_DAYS", 21, minimum=1)
+OFFER_REMINDER_DAYS = env_int("OFFER_REMINDER_DAYS", 7, minimum=1)
+OFFER_LINK_MAX_AGE_DAYS = env_int("OFFER_LINK_MAX_AGE_DAYS", 120, minimum=1)
+OBSERVER_CONFIRM_DAYS = env_int("OBSERVER_CONFIRM_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -163,3 +163,17 @@ class EventFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/Brussels"
     online_link = "https://meet.example/bbwt"
     created_by = factory.SubFactory(UserFactory)
+
+
+# Group formation ------------------------------------------------------------------------------------------
+
+def submitted_body(campaign: Campaign, interests: dict[str, int], *, email: str | None = None, country: str = "FR",
+                   name: str | None = None, eligibility: str = "eligible", **fields: object) -> Response:
+    """A submitted response of `campaign` with interest levels per area code (1 interested, 2 high priority)."""
+    organisation = OrganisationFactory(country=country, **({"name": name} if name else {}))
+    response = ResponseFactory(campaign=campaign, organisation=organisation, status="submitted",
+                               submitted_at=timezone.now(), eligibility=eligibility,
+                               respondent=UserFactory(email=email) if email else None, **fields)
+    for code, level in interests.items():
+        interest(response, code, level)
+    return response

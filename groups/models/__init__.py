@@ -1,6 +1,7 @@
 """The groups app's models, one module per concern, re-exported here so that Django and callers find them."""
 
 from groups.models.formation import (
+    INTEREST_WEIGHTS,
     GroupOffer,
     GroupStatus,
     MatchingExclusion,
@@ -14,6 +15,7 @@ from groups.models.formation import (
     RunStatus,
     SolverStatus,
     WorkingGroup,
+    default_weights,
 )
 from groups.models.interviews import (
     Interview,
@@ -25,7 +27,7 @@ from groups.models.interviews import (
 )
 
 __all__ = [
-    "GroupOffer", "GroupStatus", "Interview", "InterviewMode", "InterviewOutcome", "InterviewSlot", "InterviewSource",
+    "INTEREST_WEIGHTS", "default_weights", "GroupOffer", "GroupStatus", "Interview", "InterviewMode", "InterviewOutcome", "InterviewSlot", "InterviewSource",
     "InterviewStatus", "MatchingExclusion", "MatchingPin", "MatchingRun", "ObserverSource", "ObserverSubscription",
     "OfferRole", "OfferStatus", "Placement", "RunStatus", "SolverStatus", "WorkingGroup",
 ]

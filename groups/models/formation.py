@@ -37,9 +37,13 @@ class SolverStatus(models.TextChoices):
     UNKNOWN = "unknown", _("No solution found in time")
 
 
+#: Interest level (surveys.InterestLevel) -> weight in the objective; why 1 and 3: groups/services/formation.py.
+INTEREST_WEIGHTS: dict[int, int] = {1: 1, 2: 3}
+
+
 def default_weights() -> dict[str, int]:
-    """Interest level -> weight; see groups/services/formation.py, INTEREST_WEIGHTS, for why 1 and 3."""
-    return {"1": 1, "2": 3}
+    """The weights a run stores (JSON keys are strings)."""
+    return {str(level): weight for level, weight in INTEREST_WEIGHTS.items()}
 
 
 class MatchingRun(models.Model):

@@ -1,1 +1,1 @@
-"""The groups app's services, one module per concern (interviews.py; matching and offers to come)."""
+"""The groups app's services, one module per concern: interviews.py, formation.py (runs, offers, observers)."""
