@@ -26,6 +26,7 @@ from communities.models import (
     Community,
     Document,
     Event,
+    GroupToEstablish,
     GuestInvitation,
     JoinRequest,
     JoinStatus,
@@ -35,6 +36,8 @@ from communities.models import (
     Thread,
     TravelClaim,
 )
+from groups.selectors.formation import groups_with_commitments
+from groups.services.formation import NotEnoughCommitments
 
 
 class ReasonForm(forms.Form):
@@ -337,3 +340,49 @@ class TravelClaimAdmin(admin.ModelAdmin):
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="travel-claims-{timezone.localdate().isoformat()}.csv"'
         return response
+
+
+@admin.register(GroupToEstablish)
+class GroupToEstablishAdmin(admin.ModelAdmin):
+    """Working groups with their commitments; the action establishes them as Communities of Practice."""
+
+    list_display = ["area", "campaign", "status", "committed", "min_size", "max_size", "community_link"]
+    list_filter = ["status", "campaign"]
+    readonly_fields = ["campaign", "area", "run", "status", "min_size", "max_size", "created_at", "established_at",
+                       "established_by"]
+    actions = ["establish"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GroupToEstablish]:
+        return groups_with_commitments(super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # working groups come from publishing a matching run
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("committed bodies"), ordering="committed_count")
+    def committed(self, group: GroupToEstablish) -> int:
+        return group.committed_count  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("community"))
+    def community_link(self, group: GroupToEstablish) -> str:
+        community = Community.objects.filter(source_group_id=group.pk).only("slug", "name").first()
+        if community is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[community.slug]),
+                           community.name)
+
+    @admin.action(description=gettext_lazy("Establish the selected groups as Communities of Practice"))
+    def establish(self, request: HttpRequest, queryset: QuerySet[GroupToEstablish]) -> None:
+        opened = 0
+        for group in queryset.select_related("area"):
+            try:
+                services.establish_community(group, by=request.user)
+            except NotEnoughCommitments as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                opened += 1
+        if opened:
+            self.message_user(request, _("%(count)d communities are open; their members are told by e-mail.")
+                              % {"count": opened}, messages.SUCCESS)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import WorkingGroup
 from surveys.models import TIME_ZONE_CHOICES, Campaign, Organisation, ThematicArea
 
 
@@ -91,6 +92,19 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GroupToEstablish(WorkingGroup):
+    """The working groups as the communities' admin sees them: where a group is established as a community.
+
+    A proxy (no table): the groups app owns working groups; this app only turns them into communities
+    (services.establish_community), so that groups never has to import communities.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("group ready to become a community")
+        verbose_name_plural = _("groups ready to become communities")
 
 
 class Notify(models.TextChoices):
