@@ -21,3 +21,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 STATIC_ROOT = None  # tests serve static files from the app folders (no collectstatic)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+AXES_VERBOSE = False  # its INFO lines on every test login drown failing output
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405

@@ -1,0 +1,149 @@
+"""The portal's access-control matrix: every URL from the resolver, every kind of person.
+
+Each URL name has a row: how to build its address from a test world, the method, and the status each
+kind of person gets. `check_matrix` visits them all and returns what differs, and any URL that has
+no row at all, so that a new page without a row (or with a forgotten access check) is reported.
+The communities' own table (tests/communities/test_community_access.py) supplies their rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.communities import test_community_access as communities_table
+
+PEOPLE = ["anonymous", "respondent_a", "respondent_b", "member", "outsider", "guest", "staff"]
+LOGIN = "login"  # expected: a redirect to the sign-in page
+
+
+@dataclass(frozen=True)
+class Row:
+    args: Callable[[Any], list[object]]
+    expected: dict[str, int | str]
+    method: str = "get"
+    data: dict[str, str] | None = None
+    query: str = ""
+
+
+def everyone(status: int) -> dict[str, int | str]:
+    return dict.fromkeys(PEOPLE, status)
+
+
+def signed_in(status: int, **others: int) -> dict[str, int | str]:
+    return {**everyone(status), "anonymous": LOGIN, **others}
+
+
+def no_args(world: Any) -> list[object]:
+    return []
+
+
+def slug(world: Any) -> list[object]:
+    return [world.campaign.slug]
+
+
+def _survey_rows() -> dict[str, Row]:
+    # Respondents A and B each have their own response in the open campaign; the others have none.
+    own = {"respondent_a": 200, "respondent_b": 200}
+    return {
+        "healthz": Row(no_args, everyone(200)),
+        "accessibility": Row(no_args, everyone(200)),
+        "privacy": Row(no_args, everyone(200)),
+        "home": Row(no_args, everyone(200)),
+        "signin": Row(no_args, everyone(200)),
+        "signin_sent": Row(no_args, everyone(200)),
+        "signin_link": Row(no_args, everyone(200), query="?token=not-a-token"),
+        "signout": Row(no_args, everyone(405)),
+        "set_language": Row(no_args, everyone(302)),
+        "account": Row(no_args, signed_in(200)),
+        "account_export": Row(no_args, signed_in(200)),
+        "campaign_detail": Row(slug, everyone(200)),
+        "survey_start": Row(slug, {**everyone(302), "anonymous": 200}),
+        "survey_resume": Row(slug, signed_in(302)),
+        "survey_eligibility": Row(slug, signed_in(302, **own)),
+        "survey_review": Row(slug, signed_in(302, **own)),
+        "survey_submit": Row(slug, signed_in(405)),
+        "survey_done": Row(slug, signed_in(302, respondent_a=200)),  # A submitted, B is a draft
+        "survey_closed": Row(slug, signed_in(302)),  # open campaign: sent back to the survey
+        "survey_colleagues": Row(slug, signed_in(404, **own)),
+        "survey_request_access": Row(lambda w: [w.campaign.slug, w.response_a.pk], signed_in(405)),
+        "survey_step": Row(lambda w: [w.campaign.slug, "contact"], signed_in(302, **own)),
+        "interview_booking": Row(lambda w: [w.booking_token_a], everyone(200)),
+        "interview_cancel": Row(lambda w: [w.booking_token_a], everyone(405)),
+        "interview_mine": Row(slug, signed_in(404, respondent_a=302, respondent_b=302)),
+    }
+
+
+def _community_rows() -> dict[str, Row]:
+    rows = {}
+    for name, (args, method, data, expected) in communities_table.TABLE.items():
+        people = {"anonymous": LOGIN, "respondent_a": expected["outsider"], "respondent_b": expected["outsider"],
+                  **{k: expected[k] for k in ("member", "outsider", "guest", "staff")}}
+        rows[f"communities:{name}"] = Row(lambda w, args=args: args(w.communities), people, method, data)
+    return rows
+
+
+def rows() -> dict[str, Row]:
+    from tests.security import group_rows  # the groups app's rows (offers, Observer Group)
+
+    return {**_survey_rows(), **_community_rows(), **group_rows.ROWS}
+
+
+def url_names(urlconf: str | None = None) -> set[str]:
+    """Every named URL of the portal outside the admin (the admin is checked model by model)."""
+
+    def walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}{pattern.name}"
+
+    return set(walk(get_resolver(urlconf).url_patterns))
+
+
+def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = None) -> list[str]:
+    """Visit every URL as every kind of person; return a line per difference from the table."""
+    problems = [f"{name}: a URL without a row in the access matrix" for name in sorted(url_names(urlconf) - set(table))]
+    for name, row in sorted(table.items()):
+        url = reverse(name, args=row.args(world), urlconf=urlconf) + row.query
+        for person in PEOPLE:
+            client = Client()
+            if world.people[person] is not None:
+                client.force_login(world.people[person])
+            answer = getattr(client, row.method)(url, row.data or {})
+            expected = row.expected[person]
+            if expected == LOGIN:
+                ok = answer.status_code == 302 and answer["Location"].startswith(reverse("signin"))
+            else:
+                ok = answer.status_code == expected
+            if not ok:
+                problems.append(f"{name} as {person}: expected {expected}, got {answer.status_code}")
+    return problems
+
+
+def check_admin(world: Any) -> list[str]:
+    """Every admin list: staff only; anyone else is sent to the admin's sign-in."""
+    problems = []
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for person in PEOPLE:
+            client = Client()
+            if world.people[person] is not None:
+                client.force_login(world.people[person])
+            answer = client.get(url)
+            if person == "staff":
+                ok = answer.status_code == 200
+            else:
+                ok = answer.status_code == 302 and reverse("admin:login") in answer["Location"]
+            if not ok:
+                problems.append(f"admin {url} as {person}: got {answer.status_code}")
+    return problems
