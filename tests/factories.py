@@ -168,9 +168,10 @@ class EventFactory(factory.django.DjangoModelFactory):
 # Group formation ------------------------------------------------------------------------------------------
 
 def submitted_body(campaign: Campaign, interests: dict[str, int], *, email: str | None = None, country: str = "FR",
-                   name: str | None = None, eligibility: str = "eligible", **fields: object) -> Response:
+                   name: str | None = None, eligibility: str = "eligible", body_type: str = BodyType.LOCAL_AUTHORITY,
+                   **fields: object) -> Response:
     """A submitted response of `campaign` with interest levels per area code (1 interested, 2 high priority)."""
-    organisation = OrganisationFactory(country=country, **({"name": name} if name else {}))
+    organisation = OrganisationFactory(country=country, body_type=body_type, **({"name": name} if name else {}))
     response = ResponseFactory(campaign=campaign, organisation=organisation, status="submitted",
                                submitted_at=timezone.now(), eligibility=eligibility,
                                respondent=UserFactory(email=email) if email else None, **fields)

@@ -1,0 +1,500 @@
+"""The secretariat's admin for group formation: the demand picture, matching runs (parameters, pins,
+exclusions, solve, compare, copy, publish), the working groups with their commitments, the offers, and
+the Observer Group. Every change that people hear of goes through groups.services.formation."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from groups.charts import bar_chart
+from groups.models import (
+    GroupOffer,
+    MatchingExclusion,
+    MatchingPin,
+    MatchingRun,
+    ObserverSubscription,
+    RunStatus,
+    SolverStatus,
+    WorkingGroup,
+)
+from groups.selectors.demand import demand_picture
+from groups.selectors.formation import groups_with_commitments, run_figures, runs_for_comparison
+from groups.services import formation as services
+from surveys.models import Campaign, Response, ThematicArea
+
+BODIES_PER_PAGE = 50
+MAX_COMPARED = 6
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f} %"
+
+
+# --- Runs --------------------------------------------------------------------------------------------------
+
+class _CampaignRowsFormSet(forms.BaseInlineFormSet):
+    """Pins and exclusions must name bodies (and areas) of the run's own campaign."""
+
+    def clean(self) -> None:
+        super().clean()
+        campaign_id = self.instance.campaign_id
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            response: Response | None = form.cleaned_data.get("response")
+            area: ThematicArea | None = form.cleaned_data.get("area")
+            if response is not None and response.campaign_id != campaign_id:
+                form.add_error("response", _("This body answered another campaign."))
+            if area is not None and area.campaign_id != campaign_id:
+                form.add_error("area", _("This area belongs to another campaign."))
+
+
+class _DraftOnlyInline(admin.TabularInline):
+    extra = 0
+    formset = _CampaignRowsFormSet
+    autocomplete_fields = ["response"]
+
+    def _editable(self, obj: MatchingRun | None) -> bool:
+        return obj is not None and obj.is_draft
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("response__organisation")
+
+
+class MatchingPinInline(_DraftOnlyInline):
+    model = MatchingPin
+    fields = ["response", "area"]
+    verbose_name_plural = gettext_lazy("Pinned bodies (placed in the area's group whatever the solver would do)")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "area":
+            run = getattr(request, "_matching_run", None)
+            kwargs["queryset"] = ThematicArea.objects.filter(campaign_id=run.campaign_id if run else None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MatchingExclusionInline(_DraftOnlyInline):
+    model = MatchingExclusion
+    fields = ["response"]
+    verbose_name_plural = gettext_lazy("Excluded bodies (kept out of every group)")
+
+
+PARAMETERS = ["campaign", "label", "groups", "min_size", "max_size", "max_groups_per_body", "max_country_share",
+              "time_limit"]
+OUTCOME = ["status", "solver_status", "figures", "reasons", "groups_table", "bodies_link", "error", "method",
+           "created_by", "created_at", "queued_at", "started_at", "finished_at", "published_at", "published_by"]
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "solver_status", "objective", "gap_display", "served", "seconds",
+                    "published_at", "created_at"]
+    list_filter = ["campaign", "status", "solver_status"]
+    list_select_related = ["campaign"]
+    show_full_result_count = False
+    actions = ["compare_runs"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: MatchingRun | None = None) -> list[Any]:
+        parameters = (gettext_lazy("Parameters"), {
+            "fields": PARAMETERS + ([] if obj is None else ["weights_display"]),
+            "description": gettext_lazy(
+                "Bodies are the campaign's submitted responses that are eligible (the secretariat's decisions "
+                "included). Pins and exclusions can be added once the draft is saved. A run's parameters change "
+                "only while it is a draft: to solve again with changes, copy it."),
+        })
+        if obj is None:
+            return [parameters]
+        return [parameters, (gettext_lazy("Outcome"), {"fields": OUTCOME})]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: MatchingRun | None = None) -> list[str]:
+        if obj is None:
+            return []
+        fixed = ["weights_display", *OUTCOME]
+        return ["campaign", *fixed] if obj.is_draft else [*PARAMETERS, *fixed]
+
+    def get_inlines(self, request: HttpRequest, obj: MatchingRun | None) -> list[Any]:
+        request._matching_run = obj  # type: ignore[attr-defined]  # the pin inline limits areas to its campaign
+        return [] if obj is None else [MatchingPinInline, MatchingExclusionInline]
+
+    def get_form(self, request: HttpRequest, obj: MatchingRun | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None and "campaign" in form.base_fields:
+            campaign_id = request.GET.get("campaign")
+            campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id and campaign_id.isdigit() else None
+            if campaign is not None:
+                for name, value in services.default_parameters(campaign).items():
+                    if name in form.base_fields and value is not None:
+                        form.base_fields[name].initial = value
+        return form
+
+    def save_model(self, request: HttpRequest, obj: MatchingRun, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request: HttpRequest, obj: MatchingRun | None = None) -> bool:
+        return (obj is None or not obj.is_published) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=gettext_lazy("gap"), ordering="gap")
+    def gap_display(self, run: MatchingRun) -> str:
+        return _percent(run.gap)
+
+    @admin.display(description=gettext_lazy("bodies served"))
+    def served(self, run: MatchingRun) -> str:
+        if run.bodies_count is None:
+            return "—"
+        return f"{run.bodies_served or 0} / {run.bodies_count}"
+
+    @admin.display(description=gettext_lazy("weight of each interest level"))
+    def weights_display(self, run: MatchingRun) -> str:
+        return _("interested: %(interested)s, high priority: %(high)s") % {
+            "interested": run.weights.get("1", "—"), "high": run.weights.get("2", "—")}
+
+    @admin.display(description=gettext_lazy("figures"))
+    def figures(self, run: MatchingRun) -> str:
+        if run.status != RunStatus.DONE:
+            return "—"
+        return _("Total interest met %(objective)s (proven upper bound %(bound)s, gap %(gap)s); %(served)s bodies "
+                 "served of %(bodies)s; solved in %(seconds)s s.") % {
+            "objective": f"{run.objective:g}" if run.objective is not None else "—",
+            "bound": f"{run.bound:g}" if run.bound is not None else "—", "gap": _percent(run.gap),
+            "served": run.bodies_served, "bodies": run.bodies_count, "seconds": run.seconds}
+
+    @admin.display(description=gettext_lazy("why no groups"))
+    def reasons(self, run: MatchingRun) -> str:
+        reasons = run.result.get("reasons", [])
+        if not reasons:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))
+
+    @admin.display(description=gettext_lazy("groups"))
+    def groups_table(self, run: MatchingRun) -> str:
+        (figures,) = run_figures([run])
+        if not figures.groups:
+            return "—"
+        rows = format_html_join("", "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+                                ((g.area.name, g.size, f"{g.interest:g}") for g in figures.groups))
+        return format_html('<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+                           "</tr></thead><tbody>{}</tbody></table>", _("Area"), _("Bodies"), _("Interest met"), rows)
+
+    @admin.display(description=gettext_lazy("bodies"))
+    def bodies_link(self, run: MatchingRun) -> str:
+        if run.status != RunStatus.DONE:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:groups_matchingrun_bodies", args=[run.pk]),
+                           _("Every body: where it was placed, and why"))
+
+    # --- Pages and buttons -----------------------------------------------------------------------------
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("demand/", view(self.demand_index_view), name="groups_matchingrun_demand_index"),
+            path("demand/<int:campaign_id>/", view(self.demand_view), name="groups_matchingrun_demand"),
+            path("compare/", view(self.compare_view), name="groups_matchingrun_compare"),
+            path("<int:run_id>/solve/", view(require_POST(self.solve_view)), name="groups_matchingrun_solve"),
+            path("<int:run_id>/copy/", view(require_POST(self.copy_view)), name="groups_matchingrun_copy"),
+            path("<int:run_id>/publish/", view(self.publish_view), name="groups_matchingrun_publish"),
+            path("<int:run_id>/send-offers/", view(require_POST(self.send_offers_view)),
+                 name="groups_matchingrun_send_offers"),
+            path("<int:run_id>/bodies/", view(self.bodies_view), name="groups_matchingrun_bodies"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "demand_url": reverse("admin:groups_matchingrun_demand_index")})
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: Any = None) -> HttpResponse:
+        run = MatchingRun.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        can_publish = bool(run and run.status == RunStatus.DONE and not run.is_published
+                           and run.solver_status in (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE))
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "run": run,
+                                                                  "can_publish": can_publish})
+
+    def _page(self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+        return render(request, template, {**self.admin_site.each_context(request), "opts": self.model._meta,
+                                          **context}, status=status)
+
+    def _run(self, request: HttpRequest, run_id: int, *, change: bool) -> MatchingRun:
+        allowed = self.has_change_permission(request) if change else self.has_view_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        return get_object_or_404(MatchingRun.objects.select_related("campaign"), pk=run_id)
+
+    def _back(self, run: MatchingRun) -> HttpResponseRedirect:
+        return redirect("admin:groups_matchingrun_change", run.pk)
+
+    def demand_index_view(self, request: HttpRequest) -> HttpResponse:
+        """The campaigns, each with a link to its demand picture."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._page(request, "admin/groups/demand_index.html", {
+            "title": _("Demand picture"), "campaigns": Campaign.objects.order_by("-opens_at")})
+
+    def demand_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        """Interest per area, by country and type of body, planned purchases and challenges; charts and tables."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=campaign_id)
+        picture = demand_picture(campaign, eligible_only=request.GET.get("eligible") == "1")
+        areas_chart = bar_chart(
+            chart_id="chart-areas", title=_("Interest per area"),
+            description=_("Bodies interested in each area, split into high priority and interested; the table "
+                          "below gives the same figures."),
+            rows=[(a.area.name, [a.high_priority, a.interested]) for a in picture.areas],
+            series=[_("High priority"), _("Interested")])
+        country_chart = bar_chart(
+            chart_id="chart-countries", title=_("Responding bodies per country"),
+            description=_("Number of bodies that answered, per country; the table below gives them per area too."),
+            rows=[(row.label, [row.bodies]) for row in picture.by_country], series=[_("Bodies")])
+        type_chart = bar_chart(
+            chart_id="chart-types", title=_("Responding bodies per type of body"),
+            description=_("Number of bodies that answered, per type of body; the table below gives them per area."),
+            rows=[(row.label, [row.bodies]) for row in picture.by_body_type], series=[_("Bodies")])
+        return self._page(request, "admin/groups/demand.html", {
+            "title": _("Demand picture: %(campaign)s") % {"campaign": campaign.name}, "picture": picture,
+            "campaign": campaign, "areas_chart": areas_chart, "country_chart": country_chart,
+            "type_chart": type_chart, "new_run_url": reverse("admin:groups_matchingrun_add") + f"?campaign={campaign.pk}",
+        })
+
+    @admin.action(description=gettext_lazy("Compare the selected runs side by side"))
+    def compare_runs(self, request: HttpRequest, queryset: QuerySet[MatchingRun]) -> HttpResponse:
+        ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True)[:MAX_COMPARED])
+        return redirect(reverse("admin:groups_matchingrun_compare") + f"?ids={ids}")
+
+    def compare_view(self, request: HttpRequest) -> HttpResponse:
+        """Runs side by side: parameters, solver's answer, objective, gap, bodies served, groups chosen."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:MAX_COMPARED]
+        figures = run_figures(runs_for_comparison(ids))
+        areas = sorted({g.area for f in figures for g in f.groups}, key=lambda a: (a.position, a.pk))
+        table = [(area, [next((g for g in f.groups if g.area == area), None) for f in figures]) for area in areas]
+        return self._page(request, "admin/groups/run_compare.html", {
+            "title": _("Compare matching runs"), "figures": figures, "area_rows": table})
+
+    def solve_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        run = self._run(request, run_id, change=True)
+        if services.queue_run(run):
+            self.message_user(request, _("The run is queued; its status changes to “done” when the solver has "
+                                         "finished (at most its time limit). Reload this page to see it."),
+                              messages.SUCCESS)
+        else:
+            self.message_user(request, _("Only a draft can be solved. Copy the run to solve it again with changes."),
+                              messages.WARNING)
+        return self._back(run)
+
+    def copy_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        run = self._run(request, run_id, change=True)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = services.copy_run(run, by=request.user)
+        self.message_user(request, _("A new draft with the same parameters, pins and exclusions. Change what you "
+                                     "need, save, then solve it."), messages.SUCCESS)
+        return self._back(copy)
+
+    def publish_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        """Confirm, then create the groups and offers; the e-mails leave after the commit."""
+        run = self._run(request, run_id, change=True)
+        if request.method == "POST":
+            try:
+                groups = services.publish_run(run, by=request.user)
+            except services.CannotPublish as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, ngettext(
+                    "Published: %(count)d working group; the offers are being e-mailed.",
+                    "Published: %(count)d working groups; the offers are being e-mailed.", len(groups))
+                    % {"count": len(groups)}, messages.SUCCESS)
+            return self._back(run)
+        (figures,) = run_figures([run])
+        return self._page(request, "admin/groups/run_publish.html", {
+            "title": _("Publish %(run)s") % {"run": run}, "run": run, "figures": figures,
+            "days": settings.OFFER_ANSWER_DAYS})
+
+    def send_offers_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        """Queue the offer e-mails that are missing (after a broker outage); nothing is sent twice."""
+        run = self._run(request, run_id, change=True)
+        count = services.send_offer_emails(run)
+        self.message_user(request, ngettext("%(count)d e-mail queued.", "%(count)d e-mails queued.", count)
+                          % {"count": count}, messages.SUCCESS)
+        return self._back(run)
+
+    def bodies_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        """Every body of the run, 50 a page: placed where, with which weight, and the explanation."""
+        run = self._run(request, run_id, change=False)
+        show = request.GET.get("show", "all")
+        result = run.result or {}
+        placements: dict[int, list[Any]] = {}
+        ids: list[int]
+        if show == "unplaced":
+            ids = list(result.get("unplaced", []))
+        elif show == "excluded":
+            ids = list(result.get("excluded", []))
+        else:
+            ids = sorted(set(run.placements.values_list("response_id", flat=True))) if show == "placed" else sorted(
+                set(run.placements.values_list("response_id", flat=True)) | set(result.get("unplaced", []))
+                | set(result.get("excluded", [])))
+        page = Paginator(ids, BODIES_PER_PAGE).get_page(request.GET.get("page"))
+        page_ids = list(page.object_list)
+        for placement in run.placements.filter(response_id__in=page_ids).select_related("area"):
+            placements.setdefault(placement.response_id, []).append(placement)
+        responses = Response.objects.filter(pk__in=page_ids).select_related("organisation").in_bulk()
+        explanations = result.get("explanations", {})
+        rows = [{"response": responses.get(pk), "pk": pk, "placements": placements.get(pk, []),
+                 "explanation": explanations.get(str(pk), "")} for pk in page_ids]
+        return self._page(request, "admin/groups/run_bodies.html", {
+            "title": _("Bodies of %(run)s") % {"run": run}, "run": run, "rows": rows, "page": page, "show": show,
+            "choices": [("all", _("All")), ("placed", _("Placed")), ("unplaced", _("Not placed")),
+                        ("excluded", _("Excluded"))]})
+
+
+# --- Working groups and offers ---------------------------------------------------------------------------
+
+class GroupOfferInline(admin.TabularInline):
+    model = GroupOffer
+    extra = 0
+    can_delete = False
+    fields = ["response", "status", "role", "responded_at", "responded_by", "expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GroupOffer]:
+        return super().get_queryset(request).select_related("response__organisation", "response__campaign",
+                                                            "responded_by")
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["area", "campaign", "status", "offers", "committed", "declined", "min_size", "max_size"]
+    list_filter = ["campaign", "status"]
+    readonly_fields = ["campaign", "area", "run", "status", "min_size", "max_size", "created_at", "established_at",
+                       "established_by"]
+    inlines = [GroupOfferInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WorkingGroup]:
+        return groups_with_commitments(super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created by publishing a run
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("offers"), ordering="offers_count")
+    def offers(self, group: WorkingGroup) -> int:
+        return group.offers_count  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("committed"), ordering="committed_count")
+    def committed(self, group: WorkingGroup) -> int:
+        return group.committed_count  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("declined"), ordering="declined_count")
+    def declined(self, group: WorkingGroup) -> int:
+        return group.declined_count  # type: ignore[attr-defined]
+
+
+@admin.register(GroupOffer)
+class GroupOfferAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "group", "status", "role", "created_at", "expires_at", "responded_at"]
+    list_filter = ["status", "role", "group__campaign", "group"]
+    list_select_related = ["response__organisation", "group__area", "group__campaign"]
+    search_fields = ["response__organisation__name", "response__respondents__user__email"]
+    readonly_fields = ["group", "response", "status", "role", "explanation", "created_at", "expires_at",
+                       "responded_at", "responded_by"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("organisation"), ordering="response__organisation__name")
+    def organisation(self, offer: GroupOffer) -> str:
+        return offer.response.organisation.name
+
+
+# --- The Observer Group ----------------------------------------------------------------------------------
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = gettext_lazy("receives news")
+    parameter_name = "active"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("Yes: confirmed, subscribed")), ("unconfirmed", _("Not confirmed yet")),
+                ("left", _("Unsubscribed"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ObserverSubscription]) -> QuerySet[ObserverSubscription]:
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+        if self.value() == "unconfirmed":
+            return queryset.filter(confirmed_at__isnull=True)
+        if self.value() == "left":
+            return queryset.filter(unsubscribed_at__isnull=False)
+        return queryset
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin.register(ObserverSubscription)
+class ObserverSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "organisation_name", "source", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = [ActiveFilter, "source"]
+    search_fields = ["email", "name", "organisation_name"]
+    readonly_fields = ["email", "source", "created_at", "confirmation_sent_at", "confirmed_at", "unsubscribed_at"]
+    fields = ["email", "name", "organisation_name", *readonly_fields[1:]]
+    show_full_result_count = False
+    actions = ["export_active"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people join themselves (double opt-in)
+
+    @admin.action(description=gettext_lazy("Export the selected people who receive news (CSV, with unsubscribe links)"))
+    def export_active(self, request: HttpRequest, queryset: QuerySet[ObserverSubscription]) -> HttpResponse:
+        rows = queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).order_by("pk")
+        writer = csv.writer(_Echo())
+
+        def lines() -> Iterator[str]:
+            yield writer.writerow(["email", "name", "organisation", "unsubscribe_url"])
+            for subscription in rows.iterator(chunk_size=2000):
+                yield writer.writerow([subscription.email, subscription.name, subscription.organisation_name,
+                                       services.observer_unsubscribe_url(subscription)])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="observer-group.csv"'
+        return response
+
