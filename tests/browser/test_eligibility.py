@@ -43,8 +43,8 @@ def test_body_that_cannot_take_part_sees_why_and_the_observer_group_offer(
     outcome = page.locator(".eligibility-outcome")
     assert outcome.get_by_role("heading", name="Your organisation cannot join the groups.").is_visible()
     assert why in outcome.inner_text()
-    offer = outcome.get_by_role("link", name="Ask to join the Observer Group")
-    assert offer.get_attribute("href").startswith("mailto:big.buyers@example.eu?subject=Observer%20Group")
+    offer = outcome.get_by_role("link", name="Join the Observer Group")
+    assert offer.get_attribute("href") == "/observers/"
     assert not axe_violations(page)
 
     # The answers are kept and still welcome: the survey goes on.
@@ -62,7 +62,7 @@ def test_municipality_is_told_it_can_take_part_and_continues_to_the_contact_step
     message = page.get_by_text("Your organisation can take part in this campaign.")
     assert message.is_visible()
     assert "Travel to in-person meetings is reimbursed for bodies from Norway" in message.inner_text()
-    assert page.get_by_role("link", name="Ask to join the Observer Group").count() == 0
+    assert page.get_by_role("link", name="Join the Observer Group").count() == 0
     assert Response.objects.get(organisation__name="Oslo kommune").eligibility == Outcome.ELIGIBLE
 
 
