@@ -148,6 +148,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
             campaign_id = request.GET.get("campaign")
             campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id and campaign_id.isdigit() else None
             if campaign is not None:
+                form.base_fields["campaign"].initial = campaign.pk
                 for name, value in services.default_parameters(campaign).items():
                     if name in form.base_fields and value is not None:
                         form.base_fields[name].initial = value
