@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,9 +37,7 @@ class ObserverForm(forms.Form):
     organisation_name = forms.CharField(label=_("Organisation (optional)"), max_length=255, required=False,
                                         widget=forms.TextInput(attrs={"autocomplete": "organization"}))
 
-    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.attrs = {"novalidate": "", "data-once": ""}
-        self.helper.add_input(Submit("subscribe", _("Join the Observer Group")))
+        self.helper.form_tag = False

@@ -22,8 +22,7 @@ def _source(request: HttpRequest) -> str:
 def observer_signup(request: HttpRequest) -> HttpResponse:
     """The form to join; the answer is the same whether the address is subscribed already or not."""
     initial = services.observer_invitation(request.GET["invite"]) if request.GET.get("invite") else {}
-    form = ObserverForm(request.POST if request.method == "POST" else None, initial=initial,
-                        action=request.get_full_path())
+    form = ObserverForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.subscribe_observer(
             email=form.cleaned_data["email"], name=form.cleaned_data["name"],
@@ -32,7 +31,8 @@ def observer_signup(request: HttpRequest) -> HttpResponse:
         )
         request.session["observer_email"] = form.cleaned_data["email"]
         return redirect("observer_sent")
-    return render(request, "groups/observer_signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "groups/observer_signup.html", {"form": form, "action": request.get_full_path()},
+                  status=400 if form.errors else 200)
 
 
 def observer_sent(request: HttpRequest) -> HttpResponse:

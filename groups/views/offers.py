@@ -109,8 +109,8 @@ def offer_declined(request: HttpRequest, token: str, offer_id: int) -> HttpRespo
     if isinstance(found, HttpResponse):
         return found
     access, offer = found
-    form = ObserverForm(action=f"{reverse('observer_signup')}?from={ObserverSource.DECLINED}",
-                        initial={"email": access.user.email, "name": access.user.full_name,
+    form = ObserverForm(initial={"email": access.user.email, "name": access.user.full_name,
                                  "organisation_name": access.response.organisation.name})
-    return render(request, "groups/offer_declined.html", {"token": token, "offer": offer, "form": form,
-                                                          "organisation": access.response.organisation})
+    return render(request, "groups/offer_declined.html", {
+        "token": token, "offer": offer, "form": form, "organisation": access.response.organisation,
+        "observer_action": f"{reverse('observer_signup')}?from={ObserverSource.DECLINED}"})

@@ -119,3 +119,31 @@ def community_pages(ids: dict[str, object]) -> list[PageVisit]:
         PageVisit("claim travel costs with errors", f"{past}/claim/", as_user="cop-leader", submit_empty_form=True),
         PageVisit("claim travel costs, refused", f"{past}/claim/", as_user="cop-visitor-member"),
     ]
+
+
+def formation_pages(ids: dict[str, object]) -> list[PageVisit]:
+    """The public pages of group formation: a body's offers from its e-mailed link, and the Observer Group.
+
+    `ids` come from the test's data: "offer_token" (a body with a pending offer), "declined_token" (a body
+    whose only offer is declined: its page's last button commits, and without a role shows the errors),
+    "accepted_offer" and "declined_offer" (offers of those two bodies), "confirm_token" and
+    "unsubscribe_token" (an Observer Group subscription's links).
+    """
+    offers, declined = f"/offers/{ids['offer_token']}", f"/offers/{ids['declined_token']}"
+    return [
+        PageVisit("group offers", f"{offers}/"),
+        PageVisit("group offers, declined", f"{declined}/"),
+        PageVisit("group offers with errors", f"{declined}/", submit_empty_form=True),
+        PageVisit("group offer accepted", f"{offers}/{ids['accepted_offer']}/accepted/"),
+        PageVisit("group offer declined", f"{declined}/{ids['declined_offer']}/declined/"),
+        PageVisit("group offer link broken", "/offers/WzEsMV0:forged:signature/"),
+        PageVisit("observer group", "/observers/"),
+        PageVisit("observer group with errors", "/observers/", submit_empty_form=True),
+        PageVisit("observer group, link sent", "/observers/sent/"),
+        PageVisit("observer group, confirm", f"/observers/confirm/{ids['confirm_token']}/"),
+        PageVisit("observer group, confirmed", "/observers/confirmed/"),
+        PageVisit("observer group, unsubscribe", f"/observers/unsubscribe/{ids['unsubscribe_token']}/"),
+        PageVisit("observer group, unsubscribed", f"/observers/unsubscribe/{ids['unsubscribe_token']}/",
+                  submit_empty_form=True),
+        PageVisit("observer group link broken", "/observers/confirm/forged/"),
+    ]

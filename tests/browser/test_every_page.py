@@ -12,7 +12,7 @@ from groups.services.interviews import book_interview
 from surveys.steps import STEP_SLUGS
 from tests.browser.checks import axe_violations, html_errors
 from tests.browser.helpers import sign_in
-from tests.browser.pages import community_pages, pages
+from tests.browser.pages import community_pages, formation_pages, pages
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
@@ -52,10 +52,11 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure}
     community_users, community_ids = _community_data(campaign)
     users.update(community_users)
+    formation_ids = _formation_data()
 
     documents: dict[str, str] = {}
     failures: dict[str, list[dict]] = {}
-    for visit in pages(campaign.slug, closed.slug) + community_pages(community_ids):
+    for visit in pages(campaign.slug, closed.slug) + community_pages(community_ids) + formation_pages(formation_ids):
         page.context.clear_cookies()
         if visit.as_user in users:
             sign_in(page.context, users[visit.as_user], live_server)
@@ -120,3 +121,34 @@ def _community_data(campaign):  # type: ignore[no-untyped-def]
     return people, {"slug": community.slug, "open_slug": open_community.slug, "thread": thread.pk,
                     "reply": reply.pk, "event": event.pk, "past": past.pk, "claim": claim.pk,
                     "join_request": join_request.pk, "activity": activity.pk}
+
+
+def _formation_data() -> dict[str, object]:
+    """A published matching with one body that has a pending and an accepted offer, one whose only offer is
+    declined, and an Observer Group subscription."""
+    from django.db import transaction
+
+    from groups.models import GroupOffer, ObserverSubscription
+    from groups.services import formation
+    from tests.factories import StaffFactory, submitted_body
+
+    campaign = CampaignFactory(slug="formation")
+    keen = submitted_body(campaign, {"hdev": 2, "zecs": 2}, name="Gemeinde Auental")
+    declining = submitted_body(campaign, {"hdev": 1}, name="Commune de Valbois")
+    run = formation.create_run(campaign, by=StaffFactory(), groups=2, min_size=1, max_size=4)
+    with transaction.atomic():
+        formation.queue_run(run)  # solved after the commit (tasks are eager in tests)
+    run.refresh_from_db()
+    formation.publish_run(run, by=None)
+    accepted, _pending = GroupOffer.objects.filter(response=keen).order_by("group__area__position")
+    formation.accept_offer(accepted, role="buyer", by=None)
+    (declined,) = GroupOffer.objects.filter(response=declining)
+    formation.decline_offer(declined, by=None)
+    subscription = ObserverSubscription.objects.create(email="observer@example.org")
+    return {
+        "offer_token": formation.offer_token(keen, keen.respondents.get().user),
+        "declined_token": formation.offer_token(declining, declining.respondents.get().user),
+        "accepted_offer": accepted.pk, "declined_offer": declined.pk,
+        "confirm_token": formation.observer_confirm_url(subscription).rsplit("/", 2)[-2],
+        "unsubscribe_token": subscription.token,
+    }
