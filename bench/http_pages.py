@@ -1,7 +1,7 @@
 """Pages served by gunicorn on PostgreSQL, under load from wrk on loopback.
 
-Measures requests per second and p50/p99 latency of the campaign page, a survey step (GET and POST)
-and the minimal Django view served the same way in the same run, and prints each page's ratio to it.
+Measures requests per second and p50/p99 latency of the campaign page, a survey step (GET and POST),
+a members-only list (a community's discussions) and the minimal Django view served the same way in the same run, and prints each page's ratio to it.
 Bounded: each target runs for --seconds (default 10) with --connections (default 16).
 
     .venv/bin/python bench/http_pages.py [--responses 5000] [--seconds 10] [--connections 16]
@@ -44,25 +44,39 @@ def recreate_database() -> None:
     connection.close()
 
 
-def seed(responses: int) -> tuple[str, str, str]:
-    """Migrate and fill the scratch database; return (campaign slug, session cookie, CSRF token)."""
-    import django
-
-    django.setup()
+def _session_cookie(user: object) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def seed(responses: int) -> tuple[str, str, str, str, str]:
+    """Migrate and fill the scratch database.
+
+    Returns the campaign's slug, a respondent's session cookie, a CSRF token, a community's slug and
+    one of its members' session cookie.
+    """
+    import django
+
+    django.setup()
     from django.core.management import call_command
     from django.middleware.csrf import _get_new_csrf_string
 
     from bigbuyers.models import User
-    from surveys.demo import load_demo
+    from communities.models import Membership
     from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ThematicArea
     from surveys.steps import STEP_SLUGS
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    load_demo(staff_email="bench@bigbuyers.example", staff_password="bench-password-123")
+    call_command("load_demo", email="bench@bigbuyers.example", password="bench-password-123", verbosity=0)
     campaign = Campaign.objects.get(slug="working-together-demo")
     areas = list(ThematicArea.objects.filter(campaign=campaign))
     organisations = Organisation.objects.bulk_create(
@@ -77,12 +91,9 @@ def seed(responses: int) -> tuple[str, str, str]:
     )
     user = User.objects.create_user("bench-respondent@city.example")
     Respondent.objects.create(response=created[0], user=user, campaign=campaign, is_owner=True)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return campaign.slug, f"{settings.SESSION_COOKIE_NAME}={session.session_key}", _get_new_csrf_string()
+    membership = Membership.objects.select_related("community", "user").order_by("pk").first()
+    return (campaign.slug, _session_cookie(user), _get_new_csrf_string(), membership.community.slug,
+            _session_cookie(membership.user))
 
 
 def serve(workers: int) -> subprocess.Popen[bytes]:
@@ -142,7 +153,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     recreate_database()
-    slug, cookie, csrf = seed(options.responses)
+    slug, cookie, csrf, community, member_cookie = seed(options.responses)
     server = serve(options.workers)
     try:
         targets = [
@@ -151,6 +162,7 @@ def main() -> None:
             ("survey step GET", f"/campaigns/{slug}/survey/recommendations/", {"cookie": cookie, "csrf": csrf}),
             ("survey step POST", f"/campaigns/{slug}/survey/recommendations/",
              {"cookie": cookie, "csrf": csrf, "post_body": "recommendations=More+study+visits&continue=1"}),
+            ("members-only list", f"/communities/{community}/discussions/", {"cookie": member_cookie, "csrf": csrf}),
         ]
         results = []
         for name, path, extra in targets:
