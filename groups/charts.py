@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 # Fills with at least 3:1 contrast against white (WCAG 1.4.11) and distinct from each other.
 PALETTE = ("#1d4f91", "#c2410c", "#047857", "#6d28d9", "#9f1239")
-LABEL_WIDTH = 230
+LABEL_WIDTH = 300
 BAR_AREA = 380
 VALUE_WIDTH = 60
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
 TOP = 8
-LABEL_CHARACTERS = 34
+LABEL_CHARACTERS = 36
 
 
 @dataclass(frozen=True)

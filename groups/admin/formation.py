@@ -235,10 +235,14 @@ class MatchingRunAdmin(admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: Any = None) -> HttpResponse:
         run = MatchingRun.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        can_publish = bool(run and run.status == RunStatus.DONE and not run.is_published
-                           and run.solver_status in (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE))
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "run": run,
-                                                                  "can_publish": can_publish})
+                                                                  "can_publish": bool(run and self._can_publish(run))})
+
+    @staticmethod
+    def _can_publish(run: MatchingRun) -> bool:
+        """Solved with groups, and no run of its campaign published (the service checks it again)."""
+        return (run.status == RunStatus.DONE and run.solver_status in (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE)
+                and not MatchingRun.objects.filter(campaign_id=run.campaign_id, published_at__isnull=False).exists())
 
     def _page(self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
         return render(request, template, {**self.admin_site.each_context(request), "opts": self.model._meta,
@@ -335,6 +339,10 @@ class MatchingRunAdmin(admin.ModelAdmin):
                     "Published: %(count)d working group; the offers are being e-mailed.",
                     "Published: %(count)d working groups; the offers are being e-mailed.", len(groups))
                     % {"count": len(groups)}, messages.SUCCESS)
+            return self._back(run)
+        if not self._can_publish(run):
+            self.message_user(request, _("This run cannot be published: only a solved run with groups can, and only "
+                                         "one run per campaign."), messages.WARNING)
             return self._back(run)
         (figures,) = run_figures([run])
         return self._page(request, "admin/groups/run_publish.html", {
