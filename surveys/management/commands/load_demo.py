@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from communities.demo import load_demo as load_communities_demo
+from groups.demo import load_demo as load_groups_demo
 from surveys.demo import load_demo
 from surveys.models import Campaign
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         else:
             load_demo(staff_email=options["email"], staff_password=options["password"])
             load_communities_demo()
+            load_groups_demo()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if not options["email"] or not options["password"]:
             raise CommandError("A staff e-mail and password are needed.")
