@@ -8,6 +8,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from bigbuyers import privacy
-        from groups.privacy import PROVIDER
+        from groups.privacy import FORMATION_PROVIDER, PROVIDER
 
         privacy.register(PROVIDER)
+        privacy.register(FORMATION_PROVIDER)
