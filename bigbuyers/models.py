@@ -1,7 +1,8 @@
-"""The portal's user: people sign in with their e-mail address."""
+"""The portal's user (e-mail login), the outbox, and the records of exports and of e-mails to many people."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -102,3 +103,91 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportRecord(models.Model):
+    """A download of personal data by the secretariat: who, when, what, with which filters, how many rows.
+
+    Written when the download starts; `row_count` and `finished_at` when its last row left the server
+    (an aborted download keeps them empty). Rows are never changed in the admin.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("downloaded by"))
+    kind = models.CharField(_("what"), max_length=40)
+    title = models.CharField(_("description"), max_length=300)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    started_at = models.DateTimeField(_("downloaded at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export of personal data")
+        verbose_name_plural = _("exports of personal data")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["-started_at"]), models.Index(fields=["kind", "-started_at"])]
+        # The responses' export has its own permission (surveys.export_responses); the groups' and the
+        # communities' are declared here, beside the records, rather than on models of apps in motion.
+        permissions = [
+            ("export_groups", _("Can download exports of group members, observers and interviews (personal data)")),
+            ("export_communities", _("Can download exports of community members and travel claims (personal data)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.format}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class BulkEmail(models.Model):
+    """A message the secretariat wrote to a chosen set of people, and to whom it went.
+
+    Prepared first (the recipients are fixed then, and the preview shows them); sending is a claim on
+    `sent_at`, and each recipient's message goes through the outbox under ``bulk:<id>:<user id>``, so a
+    double submit, a second click or a task run twice sends nothing twice.
+    """
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    source = models.CharField(_("chosen from"), max_length=40)
+    audience = models.CharField(_("recipients"), max_length=300)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    recipient_count = models.PositiveIntegerField(_("number of recipients"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("written by"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("sent by"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail to many people")
+        verbose_name_plural = _("e-mails to many people")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+
+class BulkEmailRecipient(models.Model):
+    """One person a bulk e-mail is for (their message is the outbox row with key ``bulk:<id>:<user id>``)."""
+
+    bulk_email = models.ForeignKey(BulkEmail, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("person"))
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        constraints = [models.UniqueConstraint(fields=["bulk_email", "user"], name="one_bulk_email_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.bulk_email_id} → {self.user_id}"

@@ -1,8 +1,9 @@
-"""Tasks of the outbox (send one message, send whatever is due) and of the reminders (queue what is due)."""
+"""Tasks of the outbox (send one message, send whatever is due), of the reminders (queue what is due) and of
+e-mails to many people (queue one message per recipient)."""
 
 from celery import shared_task
 
-from bigbuyers import outbox, reminders
+from bigbuyers import bulk_email, outbox, reminders
 
 
 @shared_task(name="bigbuyers.send_outgoing_email", acks_late=True)
@@ -20,6 +21,12 @@ def drain_outbox() -> int:
 def send_due_reminders() -> int:
     """Queue every reminder that is due (deadlines, interviews, ...); returns how many were queued."""
     return reminders.send_due_reminders()
+
+
+@shared_task(name="bigbuyers.queue_bulk_email", acks_late=True)
+def queue_bulk_email(*, bulk_email_id: int) -> int:
+    """Queue the messages of a claimed bulk e-mail in the outbox (each recipient once, however often it runs)."""
+    return bulk_email.queue_messages(bulk_email_id)
 
 
 @shared_task(name="bigbuyers.expire_personal_data")

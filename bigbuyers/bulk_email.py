@@ -1,0 +1,93 @@
+"""E-mails the secretariat writes to many people at once (respondents, members), sent exactly once.
+
+The admin action of each app (surveys: responses, communities: memberships) turns the selected rows
+into people and calls :func:`prepare_bulk_email`, which fixes the recipients; the preview shows how many
+and the message as they will read it; :func:`send_bulk_email` claims the message (a conditional update
+of ``sent_at``) and, after the commit, a task queues one outbox message per recipient under the key
+``bulk:<id>:<user id>``. A double submit finds the claim taken; a task delivered twice finds the keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from bigbuyers.models import BulkEmail, BulkEmailRecipient, OutgoingEmail, User
+from bigbuyers.outbox import queue_email, render_email
+
+TEMPLATE = "bulk"
+BATCH = 1000
+
+
+def bulk_key(bulk_email_id: int, user_id: int) -> str:
+    return f"bulk:{bulk_email_id}:{user_id}"
+
+
+def message_context(bulk_email: BulkEmail) -> dict[str, Any]:
+    return {"subject": bulk_email.subject, "body": bulk_email.body}
+
+
+def render_preview(bulk_email: BulkEmail) -> tuple[str, str, str]:
+    """The subject, text and HTML every recipient gets (the message is the same for all)."""
+    return render_email(TEMPLATE, message_context(bulk_email))
+
+
+@transaction.atomic
+def prepare_bulk_email(*, subject: str, body: str, people: QuerySet[User], source: str, audience: str,
+                       filters: Mapping[str, Any], by: User) -> BulkEmail:
+    """Record a message and its recipients: the active people of `people`, each once. Sends nothing."""
+    bulk_email = BulkEmail.objects.create(subject=subject, body=body, source=source, audience=audience[:300],
+                                          filters=dict(filters), created_by=by)
+    user_ids = people.filter(is_active=True).order_by().values_list("pk", flat=True).distinct().iterator(chunk_size=BATCH)
+    count = 0
+    while batch := list(islice(user_ids, BATCH)):
+        BulkEmailRecipient.objects.bulk_create(BulkEmailRecipient(bulk_email=bulk_email, user_id=pk) for pk in batch)
+        count += len(batch)
+    BulkEmail.objects.filter(pk=bulk_email.pk).update(recipient_count=count)
+    bulk_email.recipient_count = count
+    return bulk_email
+
+
+def send_bulk_email(bulk_email: BulkEmail, *, by: User) -> bool:
+    """Claim `bulk_email` for sending and queue its messages after the commit; False if it was sent already."""
+    with transaction.atomic():
+        claimed = BulkEmail.objects.filter(pk=bulk_email.pk, sent_at=None).update(sent_at=timezone.now(), sent_by=by)
+        if claimed:
+            transaction.on_commit(lambda: _enqueue(bulk_email.pk))
+    bulk_email.refresh_from_db(fields=["sent_at", "sent_by"])
+    return bool(claimed)
+
+
+def _enqueue(bulk_email_id: int) -> None:
+    from bigbuyers.tasks import queue_bulk_email
+
+    queue_bulk_email.delay(bulk_email_id=bulk_email_id)
+
+
+def queue_messages(bulk_email_id: int) -> int:
+    """Put one message per recipient not yet queued in the outbox; returns how many were queued.
+
+    Idempotent: run it again (a redelivered task, a worker that died half-way) and only the missing
+    messages are queued.
+    """
+    bulk_email = BulkEmail.objects.filter(pk=bulk_email_id, sent_at__isnull=False).first()
+    if bulk_email is None:
+        return 0
+    context = message_context(bulk_email)
+    queued = 0
+    recipients = (BulkEmailRecipient.objects.filter(bulk_email=bulk_email, user__is_active=True)
+                  .order_by("pk").values_list("user_id", "user__email").iterator(chunk_size=BATCH))
+    while batch := list(islice(recipients, BATCH)):
+        keys = {user_id: bulk_key(bulk_email.pk, user_id) for user_id, _email in batch}
+        known = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        with transaction.atomic():
+            for user_id, email in batch:
+                if keys[user_id] not in known and queue_email(key=keys[user_id], to=email, template=TEMPLATE,
+                                                               context=context):
+                    queued += 1
+    return queued
