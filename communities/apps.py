@@ -8,11 +8,14 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Communities of Practice")
 
     def ready(self) -> None:
-        from bigbuyers import privacy
+        from bigbuyers import exports, privacy
+        from communities.exports import EXPORTS
         from communities.privacy import PROVIDER
 
         checks.register(check_upload_settings)
         privacy.register(PROVIDER)
+        for kind in EXPORTS:
+            exports.register(kind)
 
 
 def check_upload_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:

@@ -7,8 +7,11 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Matching and working groups")
 
     def ready(self) -> None:
-        from bigbuyers import privacy
+        from bigbuyers import exports, privacy
+        from groups.exports import EXPORTS
         from groups.privacy import FORMATION_PROVIDER, PROVIDER
 
         privacy.register(PROVIDER)
         privacy.register(FORMATION_PROVIDER)
+        for kind in EXPORTS:
+            exports.register(kind)

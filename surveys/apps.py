@@ -7,7 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Needs-assessment surveys")
 
     def ready(self) -> None:
-        from bigbuyers import privacy
+        from bigbuyers import exports, privacy
+        from surveys.exports import EXPORT
         from surveys.privacy import PROVIDER
 
         privacy.register(PROVIDER)
+        exports.register(EXPORT)

@@ -220,7 +220,14 @@ class Response(models.Model):
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["campaign", "-updated_at"]),
             models.Index(fields=["campaign", "eligibility"]),  # counts per outcome, the review queue
+            # The admin list's default order (and its date hierarchy) without a campaign chosen.
+            models.Index(fields=["-updated_at"], name="response_updated_idx"),
+            # The campaign dashboard's "submitted over time".
+            models.Index(fields=["campaign", "submitted_at"], name="response_submitted_idx"),
         ]
+        # Search in the admin (organisation name, contact, e-mail) uses trigram indexes on PostgreSQL,
+        # created in migration 0003 (they are not portable, so they are not declared here).
+        permissions = [("export_responses", _("Can download exports of responses (personal data)"))]
 
     def __str__(self) -> str:
         return f"{self.organisation.name} – {self.campaign.name}"
