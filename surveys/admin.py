@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -22,7 +23,7 @@ from django_countries import countries
 from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
 from bigbuyers.models import User
-from surveys import selectors, services
+from surveys import admin_views, selectors, services
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
 from surveys.country_groups import COUNTRY_GROUPS, EU
@@ -195,7 +196,8 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Responses"))
     def responses_link(self, campaign: Campaign) -> str:
         url = reverse("admin:surveys_response_changelist") + f"?campaign__id__exact={campaign.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("Responses"))
+        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>', url, _("Responses"),
+                           reverse("admin:surveys_campaign_dashboard", args=[campaign.pk]), _("Dashboard"))
 
     @admin.display(description=gettext_lazy("Eligibility of the responses"))
     def eligibility_counts(self, campaign: Campaign) -> str:
@@ -237,6 +239,9 @@ class CampaignAdmin(admin.ModelAdmin):
         return [
             path("<int:campaign_id>/extend-deadline/", view(self.extend_deadline_view),
                  name="surveys_campaign_extend_deadline"),
+            path("<int:campaign_id>/dashboard/", view(partial(admin_views.dashboard_view, site=self.admin_site)),
+                 name="surveys_campaign_dashboard"),
+            path("<int:campaign_id>/report/", view(admin_views.report_view), name="surveys_campaign_report"),
             *super().get_urls(),
         ]
 

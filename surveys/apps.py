@@ -8,8 +8,14 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from bigbuyers import exports, privacy
+        from surveys import dashboard
         from surveys.exports import EXPORT
         from surveys.privacy import PROVIDER
+        from surveys.report import SURVEY_REPORT
 
         privacy.register(PROVIDER)
         exports.register(EXPORT)
+        for provider in dashboard.SURVEY_DASHBOARD:
+            dashboard.register_dashboard_section(provider)
+        for provider in SURVEY_REPORT:
+            dashboard.register_report_section(provider)
