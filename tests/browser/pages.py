@@ -16,7 +16,8 @@ class PageVisit:
     name: str
     path: str
     # or "respondent" (has a draft with every step saved), "new" (signed in, no answers yet), "outsider"
-    # (a body that is not eligible, offered the Observer Group), "unsure" (eligibility needs review)
+    # (a body that is not eligible, offered the Observer Group), "unsure" (eligibility needs review),
+    # "staff" (the secretariat, signed in to the admin)
     as_user: str = "anonymous"
     submit_empty_form: bool = False  # press the page's main button to show its validation errors
 
@@ -146,4 +147,14 @@ def formation_pages(ids: dict[str, object]) -> list[PageVisit]:
         PageVisit("observer group, unsubscribed", f"/observers/unsubscribe/{ids['unsubscribe_token']}/",
                   submit_empty_form=True),
         PageVisit("observer group link broken", "/observers/confirm/forged/"),
+    ]
+
+
+def staff_pages(campaign_id: int) -> list[PageVisit]:
+    """The secretariat's pages built by the portal itself (not Django's admin forms): a campaign's
+    dashboard and its needs-assessment report, which is shown to public buyers too."""
+    base = f"/admin/surveys/campaign/{campaign_id}"
+    return [
+        PageVisit("campaign dashboard", f"{base}/dashboard/", as_user="staff"),
+        PageVisit("needs-assessment report", f"{base}/report/", as_user="staff"),
     ]

@@ -12,12 +12,13 @@ from groups.services.interviews import book_interview
 from surveys.steps import STEP_SLUGS
 from tests.browser.checks import axe_violations, html_errors
 from tests.browser.helpers import sign_in
-from tests.browser.pages import community_pages, formation_pages, pages
+from tests.browser.pages import community_pages, formation_pages, pages, staff_pages
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
     OrganisationFactory,
     ResponseFactory,
+    StaffFactory,
     UserFactory,
     interest,
 )
@@ -49,14 +50,17 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     unsure = UserFactory(email="unsure@syndicat.example")
     ResponseFactory(campaign=campaign, respondent=unsure, steps_done=["organisation"], eligibility="needs_review",
                     organisation=OrganisationFactory(name="Syndicat mixte", body_type="other"))
-    users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure}
+    users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure,
+             "staff": StaffFactory(email="secretariat@bigbuyers.example")}
+    _report_data(campaign)
     community_users, community_ids = _community_data(campaign)
     users.update(community_users)
     formation_ids = _formation_data()
 
     documents: dict[str, str] = {}
     failures: dict[str, list[dict]] = {}
-    for visit in pages(campaign.slug, closed.slug) + community_pages(community_ids) + formation_pages(formation_ids):
+    visits = pages(campaign.slug, closed.slug) + community_pages(community_ids) + formation_pages(formation_ids)
+    for visit in visits + staff_pages(campaign.pk):
         page.context.clear_cookies()
         if visit.as_user in users:
             sign_in(page.context, users[visit.as_user], live_server)
@@ -72,6 +76,20 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     assert not failures, "\n".join(f"{name}: {v}" for name, v in failures.items())
     errors = html_errors(documents)
     assert not errors, errors
+
+
+def _report_data(campaign) -> None:  # type: ignore[no-untyped-def]
+    """Submitted answers, so that the dashboard and the report draw their charts."""
+    from surveys.models import AreaChallenge, PlannedPurchase
+
+    for n, country in enumerate(["DE", "DE", "IT"]):
+        response = ResponseFactory(campaign=campaign, status="submitted", submitted_at=timezone.now(),
+                                   organisation=OrganisationFactory(name=f"Stadt Nummer {n}", country=country))
+        interest(response, "hdev", 2)
+        interest(response, "zecs", 1)
+        AreaChallenge.objects.create(response=response, area=campaign.areas.get(code="hdev"),
+                                     text="Charging capacity at depots")
+        PlannedPurchase.objects.create(response=response, description="Electric buses", cpv_code="34144910-0")
 
 
 def _community_data(campaign):  # type: ignore[no-untyped-def]
