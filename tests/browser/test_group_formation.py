@@ -10,7 +10,7 @@ from django.core import mail
 
 from groups.models import GroupOffer, MatchingRun, ObserverSource, ObserverSubscription, OfferStatus, WorkingGroup
 from surveys.demo import AREAS_2023
-from tests.browser.checks import axe_violations
+from tests.browser.checks import axe_violations, html_errors
 from tests.browser.helpers import link_in_last_email
 from tests.factories import CampaignFactory, StaffFactory, submitted_body
 
@@ -52,6 +52,8 @@ def test_staff_run_and_publish_a_matching_then_bodies_accept_or_decline_and_obse
     page.get_by_role("link", name="Demand picture").click()
     page.get_by_role("link", name=campaign.name).click()
     page.get_by_role("img", name="Interest per area").wait_for()
+    assert not axe_violations(page), "the charts and tables of the demand picture"
+    assert not html_errors({"demand picture": page.content()})
     page.get_by_role("link", name="Start a matching run for this campaign").click()
     assert page.get_by_label("Groups to form (K)").input_value() == "3"
     page.get_by_label("Campaign").select_option(label=campaign.name)
@@ -66,6 +68,11 @@ def test_staff_run_and_publish_a_matching_then_bodies_accept_or_decline_and_obse
     assert "Done" in page.locator(".field-status").inner_text()
     assert "Optimal" in page.locator(".field-solver_status").inner_text()
 
+    page.goto(f"/admin/groups/matchingrun/compare/?ids={run.pk}")
+    assert not axe_violations(page)
+    page.goto(f"/admin/groups/matchingrun/{run.pk}/bodies/")
+    assert not axe_violations(page)
+    page.goto(f"/admin/groups/matchingrun/{run.pk}/change/")
     page.get_by_role("link", name="Publish…").click()
     page.get_by_role("button", name="Publish and send the offers").click()
     page.get_by_text("Published: 3 working groups").wait_for()
