@@ -146,7 +146,8 @@ class MatchingRunAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is None and "campaign" in form.base_fields:
             campaign_id = request.GET.get("campaign")
-            campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id and campaign_id.isdigit() else None
+            campaign = (Campaign.objects.filter(pk=campaign_id).first()
+                        if campaign_id and campaign_id.isdigit() else None)
             if campaign is not None:
                 form.base_fields["campaign"].initial = campaign.pk
                 for name, value in services.default_parameters(campaign).items():
@@ -287,7 +288,8 @@ class MatchingRunAdmin(admin.ModelAdmin):
         return self._page(request, "admin/groups/demand.html", {
             "title": _("Demand picture: %(campaign)s") % {"campaign": campaign.name}, "picture": picture,
             "campaign": campaign, "areas_chart": areas_chart, "country_chart": country_chart,
-            "type_chart": type_chart, "new_run_url": reverse("admin:groups_matchingrun_add") + f"?campaign={campaign.pk}",
+            "type_chart": type_chart,
+            "new_run_url": reverse("admin:groups_matchingrun_add") + f"?campaign={campaign.pk}",
         })
 
     @admin.action(description=gettext_lazy("Compare the selected runs side by side"))
@@ -464,7 +466,8 @@ class ActiveFilter(admin.SimpleListFilter):
         return [("yes", _("Yes: confirmed, subscribed")), ("unconfirmed", _("Not confirmed yet")),
                 ("left", _("Unsubscribed"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[ObserverSubscription]) -> QuerySet[ObserverSubscription]:
+    def queryset(self, request: HttpRequest,
+                 queryset: QuerySet[ObserverSubscription]) -> QuerySet[ObserverSubscription]:
         if self.value() == "yes":
             return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
         if self.value() == "unconfirmed":

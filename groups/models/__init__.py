@@ -27,7 +27,8 @@ from groups.models.interviews import (
 )
 
 __all__ = [
-    "INTEREST_WEIGHTS", "default_weights", "GroupOffer", "GroupStatus", "Interview", "InterviewMode", "InterviewOutcome", "InterviewSlot", "InterviewSource",
-    "InterviewStatus", "MatchingExclusion", "MatchingPin", "MatchingRun", "ObserverSource", "ObserverSubscription",
-    "OfferRole", "OfferStatus", "Placement", "RunStatus", "SolverStatus", "WorkingGroup",
+    "INTEREST_WEIGHTS", "GroupOffer", "GroupStatus", "Interview", "InterviewMode", "InterviewOutcome", "InterviewSlot",
+    "InterviewSource", "InterviewStatus", "MatchingExclusion", "MatchingPin", "MatchingRun", "ObserverSource",
+    "ObserverSubscription", "OfferRole", "OfferStatus", "Placement", "RunStatus", "SolverStatus", "WorkingGroup",
+    "default_weights",
 ]

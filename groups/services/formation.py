@@ -89,7 +89,10 @@ def default_parameters(campaign: Campaign) -> dict[str, Any]:
 def create_run(campaign: Campaign, *, by: User | None, label: str = "",
                pins: Sequence[tuple[Response, ThematicArea]] = (), exclusions: Sequence[Response] = (),
                **parameters: Any) -> MatchingRun:
-    """Create a draft run of `campaign` with `parameters` (see default_parameters), pins and exclusions; sends nothing."""
+    """Create a draft run of `campaign` with `parameters` (see default_parameters), pins and exclusions.
+
+    Sends nothing; ``queue_run`` solves it.
+    """
     values = {**default_parameters(campaign), **parameters}
     with transaction.atomic():
         run = MatchingRun.objects.create(campaign=campaign, label=label, created_by=by,
