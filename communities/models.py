@@ -80,7 +80,8 @@ class Community(models.Model):
     objectives = models.TextField(_("objectives"), blank=True)
     ambition = models.TextField(_("level of ambition"), blank=True)
     timeline = models.TextField(_("timeline"), blank=True)
-    # The working group it grew from (groups app). Only its id: communities never import groups.
+    # The working group it grew from (groups app), by id only: no foreign key ties a community to the rows of
+    # the matching that formed it (services.establish_community sets it; GroupToEstablish is the admin's view).
     source_group_id = models.PositiveIntegerField(_("established from working group no."), null=True, blank=True,
                                                   unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
