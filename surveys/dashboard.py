@@ -178,8 +178,8 @@ def _by_country(campaign: Campaign) -> Table:
               .annotate(started=Count("pk"), submitted=Count("pk", filter=Q(status=ResponseStatus.SUBMITTED)))
               .order_by("-started", "organisation__country"))
     rows = [Row(f"{countries.name(c['organisation__country']) or c['organisation__country']} ({c['organisation__country']})", (
-        Cell(c["started"], _responses_url(campaign, organisation__country__exact=c["organisation__country"])),
-        Cell(c["submitted"], _responses_url(campaign, organisation__country__exact=c["organisation__country"],
+        Cell(c["started"], _responses_url(campaign, country=c["organisation__country"])),
+        Cell(c["submitted"], _responses_url(campaign, country=c["organisation__country"],
                                             status__exact=ResponseStatus.SUBMITTED)),
     )) for c in counts]
     return Table("by_country", _("Responses by country"), _("Country"), (_("Started"), _("Submitted")), rows)

@@ -149,7 +149,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), "country", name="organisation_name_country_unique")]
-        indexes = [models.Index(fields=["country", "body_type"])]
+        indexes = [models.Index(fields=["country", "body_type"]),
+                   models.Index(fields=["name"], name="organisation_name_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})"
