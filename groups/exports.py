@@ -147,8 +147,9 @@ def interviews_table(filters: Mapping[str, str]) -> ExportTable:
     )
 
 
+OBSERVERS = ExportKind("observers", gettext_lazy("Observer Group"), PERMISSION, observers_table)
 EXPORTS = [
     ExportKind("group_members", gettext_lazy("Group members"), PERMISSION, members_table),
-    ExportKind("observers", gettext_lazy("Observer Group"), PERMISSION, observers_table),
+    OBSERVERS,
     ExportKind("interviews", gettext_lazy("Interviews"), PERMISSION, interviews_table),
 ]
