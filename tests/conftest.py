@@ -69,3 +69,28 @@ def _fresh_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def worker() -> Iterator[object]:
+    """A real Celery worker (one thread, solo pool) on the real Redis, for the length of a test."""
+    from celery.contrib.testing.worker import start_worker
+
+    from bigbuyers.celery import app
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+        yield running
+    app.conf.task_always_eager = True
+
+
+def wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
+    """Wait until `condition()` is true, as a worker in another thread gets there."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the worker did not get there in time")

@@ -3,43 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
 from bigbuyers import outbox
-from bigbuyers.celery import app
 from bigbuyers.models import EmailStatus, OutgoingEmail
 from bigbuyers.tasks import drain_outbox, send_outgoing_email
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 CONTEXT = {"url": "https://portal.example/signin/link/?token=t", "hours": 24}
 
 
-@pytest.fixture
-def worker() -> Iterator[object]:
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
-    app.conf.task_always_eager = True
-
-
-def _wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("the worker did not get there in time")
-
-
 def test_message_queued_in_a_transaction_is_sent_by_the_worker_after_commit(worker):
     with transaction.atomic():
         email = outbox.queue_email(key="welcome:1", to="eva@city.example", template="signin_link", context=CONTEXT)
-    _wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
+    wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
     assert [m.to for m in mail.outbox] == [["eva@city.example"]]
 
 
@@ -47,7 +28,7 @@ def test_task_delivered_twice_sends_once(worker):
     email = OutgoingEmail.objects.create(key="twice", to="jan@city.example", subject="s", body_text="t", body_html="<p>t</p>")
     first = send_outgoing_email.delay(email_id=email.pk)
     second = send_outgoing_email.delay(email_id=email.pk)
-    _wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
+    wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
     time.sleep(0.5)  # let the second delivery run too
     assert len(mail.outbox) == 1
     assert first.id != second.id
@@ -64,7 +45,7 @@ def test_outbox_is_drained_after_a_broker_outage(worker, monkeypatch):
     monkeypatch.undo()
 
     drain_outbox.delay()  # what beat runs every minute once the broker is back
-    _wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
+    wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
     assert [m.to for m in mail.outbox] == [["giulia@comune.example"]]
 
 

@@ -8,17 +8,16 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.utils import timezone
 
 from bigbuyers import reminders
-from bigbuyers.celery import app
 from bigbuyers.models import EmailStatus, OutgoingEmail
 from bigbuyers.tasks import drain_outbox, send_due_reminders, send_outgoing_email
 from groups.services import interviews as interview_services
 from surveys.models import Response, ResponseStatus
+from tests.conftest import wait_for
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
@@ -32,14 +31,6 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def worker() -> Iterator[object]:
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
-    app.conf.task_always_eager = True
-
-
-@pytest.fixture
 def finished() -> Iterator[list[str]]:
     """Names of the tasks the worker has finished, in order."""
     names: list[str] = []
@@ -50,15 +41,6 @@ def finished() -> Iterator[list[str]]:
     task_postrun.connect(record, weak=False)
     yield names
     task_postrun.disconnect(record)
-
-
-def _wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("the worker did not get there in time")
 
 
 def _draft_due_for_its_7_day_reminder(email: str) -> Response:
@@ -79,7 +61,7 @@ def test_reminder_task_delivered_twice_sends_once(worker, finished):
     first = send_due_reminders.delay()
     second = send_due_reminders.delay()  # a redelivery, or a second beat process
     assert first.id != second.id
-    _wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 2 and len(_sent_reminders()) == 1)
+    wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 2 and len(_sent_reminders()) == 1)
     time.sleep(0.5)  # let any stray send task run too
     assert [m.to for m in mail.outbox] == [["giulia@comune.example"]]
     assert "(Europe/Rome)" in mail.outbox[0].body
@@ -103,18 +85,18 @@ def test_interview_reminder_goes_out_at_its_time(worker, finished, monkeypatch):
     response = ResponseFactory(campaign=campaign, respondent=UserFactory(email="eva@ville.example"),
                                status=ResponseStatus.SUBMITTED, submitted_at=timezone.now())
     interview_services.book_interview(response, slot=slot)
-    _wait_for(lambda: len(mail.outbox) == 2)  # the invitations, sent by the worker after the commit
+    wait_for(lambda: len(mail.outbox) == 2)  # the invitations, sent by the worker after the commit
     mail.outbox.clear()
 
     clock = Clock(start - dt.timedelta(hours=24, minutes=5))
     monkeypatch.setattr(timezone, "now", clock)
     send_due_reminders.delay()
-    _wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 1)
+    wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 1)
     assert mail.outbox == [] and not OutgoingEmail.objects.filter(key__startswith="interview-reminder").exists()
 
     clock.moment = start - dt.timedelta(hours=23, minutes=59)
     send_due_reminders.delay()
-    _wait_for(lambda: len(_sent_reminders()) == 2)
+    wait_for(lambda: len(_sent_reminders()) == 2)
     assert sorted(m.to[0] for m in mail.outbox) == ["eva@ville.example", "ines@secretariat.example"]
     assert all(e.sent_at == clock.moment for e in _sent_reminders())
 
@@ -141,6 +123,6 @@ def test_reminders_are_not_lost_while_the_broker_is_away(worker, finished, monke
     # The broker is back: the next periodic runs send what waited, and queue nothing twice.
     send_due_reminders.delay()
     drain_outbox.delay()
-    _wait_for(lambda: len(_sent_reminders()) == 1 and "bigbuyers.drain_outbox" in finished)
+    wait_for(lambda: len(_sent_reminders()) == 1 and "bigbuyers.drain_outbox" in finished)
     assert [m.to for m in mail.outbox] == [["giulia@comune.example"]]
     assert OutgoingEmail.objects.count() == 1
