@@ -1,7 +1,19 @@
-"""The portal's URLs plus a minimal view: the baseline that page benchmarks are compared with."""
+"""The portal's URLs plus the baselines that page benchmarks are compared with."""
 
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import include, path
+
+PAGE_SIZE = 100
+
+PLAIN_LIST = engines["django"].from_string(
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Responses</title></head><body><table>"
+    "<thead><tr><th>Organisation</th><th>Country</th><th>Campaign</th><th>Status</th><th>Eligibility</th>"
+    "<th>Submitted</th><th>Changed</th></tr></thead><tbody>"
+    "{% for row in rows %}<tr><td><a href=\"/r/{{ row.0 }}/\">{{ row.1 }}</a></td><td>{{ row.2 }}</td>"
+    "<td>{{ row.3 }}</td><td>{{ row.4 }}</td><td>{{ row.5 }}</td><td>{{ row.6 }}</td><td>{{ row.7 }}</td></tr>"
+    "{% endfor %}</tbody></table></body></html>"
+)
 
 
 def minimal(request: HttpRequest) -> HttpResponse:
@@ -9,4 +21,18 @@ def minimal(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/minimal/", minimal), path("", include("bigbuyers.urls"))]
+def plain_responses(request: HttpRequest) -> HttpResponse:
+    """The first page of the responses, newest change first, as a plain template: the admin list's baseline."""
+    from surveys.models import Response
+
+    rows = Response.objects.order_by("-updated_at").values_list(
+        "pk", "organisation__name", "organisation__country", "campaign__name", "status", "eligibility", "submitted_at",
+        "updated_at")[:PAGE_SIZE]
+    return HttpResponse(PLAIN_LIST.render({"rows": rows}, request))
+
+
+urlpatterns = [
+    path("bench/minimal/", minimal),
+    path("bench/responses/", plain_responses),
+    path("", include("bigbuyers.urls")),
+]
