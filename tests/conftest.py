@@ -71,6 +71,21 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language and leaves none behind.
+
+    LocaleMiddleware activates the request's language in the test's own thread and never deactivates
+    it: without this, a test that asks for a French page leaves every later test in French.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def worker() -> Iterator[object]:
     """A real Celery worker (one thread, solo pool) on the real Redis, for the length of a test."""
