@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bigbuyers.two_factor.apps.PortalAdminConfig",  # Django's admin, with the two-factor step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "bigbuyers",
     "surveys",
     "groups",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,6 +99,10 @@ elif CACHE_BACKEND == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_BACKEND={CACHE_BACKEND!r} must be 'redis' or 'locmem'.")
+
+# Sessions are read from the cache and written through to the database: no query per request to find
+# who is signed in, and nobody is signed out when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "bigbuyers.User"
 AUTHENTICATION_BACKENDS = [
@@ -213,6 +220,13 @@ AXES_RESET_ON_SUCCESS = True
 # counting them would lock out every colleague behind a city's shared address.
 AXES_ONLY_ADMIN_SITE = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
+
+# Two-factor authentication of staff (django-otp, bigbuyers/two_factor): optional, unless this forces
+# every staff member to enrol an authenticator app before using the admin. Wrong codes make the next
+# try wait twice as long each time (django-otp's throttling, OTP_TOTP_THROTTLE_FACTOR seconds at first).
+STAFF_REQUIRE_TWO_FACTOR = env_bool("STAFF_REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = "Big Buyers"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows a secret or its QR code
 
 # The portal's own knobs.
 PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-11")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/my-data.json", views.account_export, name="account_export"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/two-factor/", include("bigbuyers.two_factor.urls")),
     path("admin/", admin.site.urls),
     path("communities/", include("communities.urls")),
     path("", include("groups.urls")),

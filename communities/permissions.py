@@ -3,7 +3,8 @@
 The rules:
 - Anonymous people are sent to the sign-in page (LOGIN_URL) for every address of the app.
 - Members see their community's pages; a role (leader > core group > member) is needed for some
-  actions; a member without it gets 403. The secretariat (is_staff) can do everything everywhere.
+  actions; a member without it gets 403. The secretariat (staff who gave their two-factor code, when
+  they have an app) can do everything everywhere.
 - Outsiders get 404 for every page, file and event of a space, so that nothing tells what is inside.
   Two exceptions, both chosen so that nothing member-only is shown:
   * an OPEN community shows its overview (description, objectives, roadmap) and a join button to a
@@ -28,6 +29,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from bigbuyers.models import User
+from bigbuyers.two_factor.services import acts_as_secretariat
 from communities.models import (
     Classification,
     Community,
@@ -107,8 +109,9 @@ def get_membership_or_404(user: User, community: Community, *, visitors: bool = 
     if not user.is_authenticated:
         raise Http404
     membership = _membership(user, community)
-    if membership is not None or user.is_staff:
-        return Space(community, user, membership, is_staff=user.is_staff)
+    secretariat = acts_as_secretariat(user)
+    if membership is not None or secretariat:
+        return Space(community, user, membership, is_staff=secretariat)
     if guest_event_id is not None and GuestInvitation.objects.filter(
         user=user, event_id=guest_event_id, event__community=community
     ).exists():

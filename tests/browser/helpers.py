@@ -12,10 +12,19 @@ from bigbuyers import outbox
 from bigbuyers.models import OutgoingEmail
 
 
-def sign_in(context, user, live_server) -> None:  # type: ignore[no-untyped-def]
-    """Give the browser context a session of `user` (as the e-mailed link would)."""
+def sign_in(context, user, live_server, *, code_given: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Give the browser context a session of `user` (as the e-mailed link would); with `code_given`, a
+    session that has also given the two-factor code of the user's authenticator app."""
     client = Client()
     client.force_login(user)
+    if code_given:
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from bigbuyers.two_factor.services import confirmed_device
+
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+        session.save()
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
@@ -33,3 +42,14 @@ def flush_outbox() -> None:
     """Send whatever the outbox holds (tasks run in-process in tests, this catches the rest)."""
     for email_id in OutgoingEmail.objects.values_list("pk", flat=True):
         outbox.send_email_now(email_id)
+
+
+def staff_with_app(email: str = "two-factor@bigbuyers.example"):  # type: ignore[no-untyped-def]
+    """A staff member with a confirmed authenticator app (two-factor authentication on)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(email=email)
+    TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
+    return staff

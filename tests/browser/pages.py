@@ -17,9 +17,10 @@ class PageVisit:
     path: str
     # or "respondent" (has a draft with every step saved), "new" (signed in, no answers yet), "outsider"
     # (a body that is not eligible, offered the Observer Group), "unsure" (eligibility needs review),
-    # "staff" (the secretariat, signed in to the admin)
+    # "staff" (the secretariat, signed in to the admin), "staff-with-app" (staff with a confirmed authenticator app)
     as_user: str = "anonymous"
     submit_empty_form: bool = False  # press the page's main button to show its validation errors
+    code_given: bool = False  # staff with an authenticator app: this session has given its two-factor code
 
 
 def pages(slug: str, closed_slug: str) -> list[PageVisit]:
@@ -157,4 +158,20 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
     return [
         PageVisit("campaign dashboard", f"{base}/dashboard/", as_user="staff"),
         PageVisit("needs-assessment report", f"{base}/report/", as_user="staff"),
+    ] + two_factor_pages()
+
+
+def two_factor_pages() -> list[PageVisit]:
+    """Two-factor authentication: enrolment as "staff" (no app yet), and as "staff-with-app" (a confirmed
+    authenticator app) the code asked after the password, then, the code given, the state and removal."""
+    return [
+        PageVisit("two-factor enrolment", "/admin/two-factor/", as_user="staff"),
+        PageVisit("two-factor enrolment with errors", "/admin/two-factor/", as_user="staff", submit_empty_form=True),
+        PageVisit("two-factor code", "/admin/two-factor/verify/", as_user="staff-with-app"),
+        PageVisit("two-factor code with errors", "/admin/two-factor/verify/", as_user="staff-with-app",
+                  submit_empty_form=True),
+        PageVisit("two-factor on", "/admin/two-factor/", as_user="staff-with-app", code_given=True),
+        PageVisit("two-factor removal", "/admin/two-factor/remove/", as_user="staff-with-app", code_given=True),
+        PageVisit("two-factor removal with errors", "/admin/two-factor/remove/", as_user="staff-with-app",
+                  code_given=True, submit_empty_form=True),
     ]

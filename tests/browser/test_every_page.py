@@ -11,7 +11,7 @@ from django.utils import timezone
 from groups.services.interviews import book_interview
 from surveys.steps import STEP_SLUGS
 from tests.browser.checks import axe_violations, html_errors
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in, staff_with_app
 from tests.browser.pages import community_pages, formation_pages, pages, staff_pages
 from tests.factories import (
     CampaignFactory,
@@ -51,7 +51,7 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     ResponseFactory(campaign=campaign, respondent=unsure, steps_done=["organisation"], eligibility="needs_review",
                     organisation=OrganisationFactory(name="Syndicat mixte", body_type="other"))
     users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure,
-             "staff": StaffFactory(email="secretariat@bigbuyers.example")}
+             "staff": StaffFactory(email="secretariat@bigbuyers.example"), "staff-with-app": staff_with_app()}
     _report_data(campaign)
     community_users, community_ids = _community_data(campaign)
     users.update(community_users)
@@ -63,7 +63,7 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     for visit in visits + staff_pages(campaign.pk):
         page.context.clear_cookies()
         if visit.as_user in users:
-            sign_in(page.context, users[visit.as_user], live_server)
+            sign_in(page.context, users[visit.as_user], live_server, code_given=visit.code_given)
         answer = page.goto(visit.path)
         assert answer is not None and answer.status < 500, visit
         if visit.submit_empty_form:

@@ -20,6 +20,7 @@ from tests.communities import test_community_access as communities_table
 
 PEOPLE = ["anonymous", "respondent_a", "respondent_b", "member", "outsider", "guest", "staff"]
 LOGIN = "login"  # expected: a redirect to the sign-in page
+ADMIN_LOGIN = "admin login"  # expected: a redirect to the admin's sign-in page (staff pages)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ def _survey_rows() -> dict[str, Row]:
         "interview_booking": Row(lambda w: [w.booking_token_a], everyone(200)),
         "interview_cancel": Row(lambda w: [w.booking_token_a], everyone(405)),
         "interview_mine": Row(slug, signed_in(404, respondent_a=302, respondent_b=302)),
+        # Staff two-factor pages; the world's staff member has no authenticator app: removing one and
+        # giving a code send back to the enrolment page.
+        "two_factor": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 200}),
+        "two_factor_remove": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302}),
+        "two_factor_verify": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302}),
     }
 
 
@@ -123,6 +129,8 @@ def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = Non
             expected = row.expected[person]
             if expected == LOGIN:
                 ok = answer.status_code == 302 and answer["Location"].startswith(reverse("signin"))
+            elif expected == ADMIN_LOGIN:
+                ok = answer.status_code == 302 and answer["Location"].startswith(reverse("admin:login"))
             else:
                 ok = answer.status_code == expected
             if not ok:
