@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # UPPER, as Django's case-insensitive lookup (email__iexact) writes it, so that sign-in uses this index.
+        constraints = [models.UniqueConstraint(Upper("email"), name="user_email_ci_unique")]
+        # The admin's "secretariat staff" filter: a few staff among every respondent.
+        indexes = [models.Index(fields=["is_staff"], name="user_is_staff_idx")]
 
     def __str__(self) -> str:
         return self.email
@@ -99,7 +102,12 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "not_before"])]
+        indexes = [
+            models.Index(fields=["status", "not_before"]),
+            models.Index(fields=["-created_at"], name="outgoing_email_created_idx"),  # the admin list's order
+            # A person's e-mails, looked up by address (to__iexact) for their data export and erasure.
+            models.Index(Upper("to"), name="outgoing_email_to_ci_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

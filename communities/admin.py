@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
+from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.models import User
 from communities import exports as community_exports
 from communities import services
@@ -64,12 +65,16 @@ def ask_reason(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Que
     })
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = Membership
     extra = 1
     fields = ["user", "role", "organisation", "notify", "joined_at", "last_visit_at"]
     readonly_fields = ["joined_at", "last_visit_at"]
     autocomplete_fields = ["user", "organisation"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # The autocomplete fields' labels, and the row's title (__str__), which names the community too.
+        return super().get_queryset(request).select_related("user", "organisation", "community")
 
 
 class ActivityInline(admin.TabularInline):
@@ -188,6 +193,10 @@ class RegistrationInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
+        # The person is a column and the row's title (__str__) names the event too.
+        return super().get_queryset(request).select_related("user", "event")
+
 
 class GuestInvitationInline(admin.TabularInline):
     model = GuestInvitation
@@ -197,6 +206,9 @@ class GuestInvitationInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # invitations go through the event's page, which sends the e-mail
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GuestInvitation]:
+        return super().get_queryset(request).select_related("user", "event", "invited_by")
 
 
 @admin.register(Event)
@@ -263,6 +275,10 @@ class ReceiptInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Receipt]:
+        # The download link names the claim's community.
+        return super().get_queryset(request).select_related("claim__event__community")
 
     @admin.display(description=gettext_lazy("file"))
     def download(self, receipt: Receipt) -> str:
@@ -367,7 +383,11 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
     actions = ["establish"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GroupToEstablish]:
-        return groups_with_commitments(super().get_queryset(request))
+        # The community each group became, read in the same query as the groups (the link column).
+        community = Community.objects.filter(source_group_id=OuterRef("pk"))
+        return groups_with_commitments(super().get_queryset(request)).annotate(
+            community_slug=Subquery(community.values("slug")[:1]),
+            community_name=Subquery(community.values("name")[:1]))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # working groups come from publishing a matching run
@@ -381,11 +401,10 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("community"))
     def community_link(self, group: GroupToEstablish) -> str:
-        community = Community.objects.filter(source_group_id=group.pk).only("slug", "name").first()
-        if community is None:
+        slug, name = group.community_slug, group.community_name  # type: ignore[attr-defined]
+        if slug is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[community.slug]),
-                           community.name)
+        return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[slug]), name)
 
     @admin.action(description=gettext_lazy("Establish the selected groups as Communities of Practice"))
     def establish(self, request: HttpRequest, queryset: QuerySet[GroupToEstablish]) -> None:

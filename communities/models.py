@@ -228,7 +228,9 @@ class Thread(models.Model):
         verbose_name_plural = _("discussion threads")
         ordering = ["-is_pinned", "-last_activity_at"]
         indexes = [models.Index(fields=["community", "-is_pinned", "-last_activity_at"]),
-                   models.Index(fields=["community", "created_at"])]
+                   models.Index(fields=["community", "created_at"]),
+                   # The admin list's order, over every community.
+                   models.Index(fields=["-is_pinned", "-last_activity_at"], name="thread_pinned_activity_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -277,7 +279,8 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["community", "-created_at"]), models.Index(fields=["classification", "-created_at"])]
+        indexes = [models.Index(fields=["community", "-created_at"]), models.Index(fields=["classification", "-created_at"]),
+                   models.Index(fields=["-created_at"], name="document_created_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return self.title
@@ -315,7 +318,9 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["community", "starts_at"])]
+        indexes = [models.Index(fields=["community", "starts_at"]),
+                   # The admin's order and date hierarchy over every community.
+                   models.Index(fields=["starts_at"], name="event_starts_idx")]
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_it_starts")]
 
     def __str__(self) -> str:
@@ -419,7 +424,8 @@ class TravelClaim(models.Model):
             models.UniqueConstraint(fields=["event", "membership"], name="one_claim_per_member_and_event"),
             models.CheckConstraint(condition=Q(status="submitted") | ~Q(status_reason=""), name="claim_decision_has_reason"),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [models.Index(fields=["status", "-created_at"]),
+                   models.Index(fields=["-created_at"], name="travel_claim_created_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return f"{self.membership.user} – {self.event}"

@@ -68,6 +68,10 @@ class DeadlineChangeInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DeadlineChange]:
+        # The row's title (__str__) names the campaign; the person is a column.
+        return super().get_queryset(request).select_related("campaign", "changed_by")
+
 
 class ExtendDeadlineForm(forms.Form):
     new_deadline = forms.DateTimeField(
@@ -141,7 +145,9 @@ class PolicyChangeInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PolicyChange]:
-        return super().get_queryset(request).select_related("changed_by").annotate(changes=Count("eligibility_changes"))
+        # The row's title (__str__) names the campaign.
+        return (super().get_queryset(request).select_related("campaign", "changed_by")
+                .annotate(changes=Count("eligibility_changes")))
 
     @admin.display(description=gettext_lazy("eligible groups"))
     def eligible(self, change: PolicyChange) -> str:
@@ -572,6 +578,11 @@ class PlannedPurchaseAdmin(admin.ModelAdmin):
     search_fields = ["description", "cpv_code"]
     list_select_related = ["area", "response__organisation", "response__campaign"]
     show_full_result_count = False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "response":  # each choice is named by its organisation and campaign (__str__)
+            kwargs["queryset"] = Response.objects.select_related("organisation", "campaign")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(EligibilityReview)

@@ -150,7 +150,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), "country", name="organisation_name_country_unique")]
         indexes = [models.Index(fields=["country", "body_type"]),
-                   models.Index(fields=["name"], name="organisation_name_idx")]  # the admin list's order
+                   models.Index(fields=["name"], name="organisation_name_idx"),  # the admin list's order
+                   models.Index(fields=["body_type"], name="organisation_body_type_idx")]  # the admin's filter
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})"
@@ -225,6 +226,9 @@ class Response(models.Model):
             models.Index(fields=["-updated_at"], name="response_updated_idx"),
             # The campaign dashboard's "submitted over time".
             models.Index(fields=["campaign", "submitted_at"], name="response_submitted_idx"),
+            # The admin list's date filters without a campaign chosen.
+            models.Index(fields=["submitted_at"], name="response_submitted_at_idx"),
+            models.Index(fields=["created_at"], name="response_created_at_idx"),
         ]
         # Search in the admin (organisation name, contact, e-mail) uses trigram indexes on PostgreSQL,
         # created in migration 0003 (they are not portable, so they are not declared here).
@@ -404,6 +408,7 @@ class EligibilityDecision(models.Model):
         verbose_name = _("eligibility decision")
         verbose_name_plural = _("eligibility decisions")
         ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["-decided_at"], name="eligibility_decided_at_idx")]  # the admin list's order
         constraints = [
             # "Needs review" is what the rules say when they cannot decide; a person decides yes or no.
             models.CheckConstraint(condition=Q(outcome__in=["eligible", "not_eligible"]),

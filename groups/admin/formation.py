@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bigbuyers import exports
+from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from groups.charts import bar_chart
 from groups.exports import OBSERVERS as OBSERVERS_EXPORT
 from groups.models import (
@@ -66,7 +67,7 @@ class _CampaignRowsFormSet(forms.BaseInlineFormSet):
                 form.add_error("area", _("This area belongs to another campaign."))
 
 
-class _DraftOnlyInline(admin.TabularInline):
+class _DraftOnlyInline(KnownChoicesInlineMixin, admin.TabularInline):
     extra = 0
     formset = _CampaignRowsFormSet
     autocomplete_fields = ["response"]
@@ -84,7 +85,8 @@ class _DraftOnlyInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).select_related("response__organisation")
+        # The body's label (Response.__str__) names its organisation and campaign.
+        return super().get_queryset(request).select_related("response__organisation", "response__campaign")
 
 
 class MatchingPinInline(_DraftOnlyInline):
@@ -92,10 +94,16 @@ class MatchingPinInline(_DraftOnlyInline):
     fields = ["response", "area"]
     verbose_name_plural = gettext_lazy("Pinned bodies (placed in the area's group whatever the solver would do)")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("area")  # the row's title (__str__) names it
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "area":
             run = getattr(request, "_matching_run", None)
             kwargs["queryset"] = ThematicArea.objects.filter(campaign_id=run.campaign_id if run else None)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.choices = list(field.choices)  # read once for every row's select, not once per row
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -436,10 +444,18 @@ class WorkingGroupAdmin(admin.ModelAdmin):
         return group.declined_count  # type: ignore[attr-defined]
 
 
+class WorkingGroupFilter(admin.RelatedFieldListFilter):
+    """The working groups, named by area and campaign (WorkingGroup.__str__) from one query."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[Any, str]]:
+        groups = WorkingGroup.objects.select_related("area", "campaign").order_by(*WorkingGroup._meta.ordering)
+        return [(group.pk, str(group)) for group in groups]
+
+
 @admin.register(GroupOffer)
 class GroupOfferAdmin(admin.ModelAdmin):
     list_display = ["organisation", "group", "status", "role", "created_at", "expires_at", "responded_at"]
-    list_filter = ["status", "role", "group__campaign", "group"]
+    list_filter = ["status", "role", "group__campaign", ("group", WorkingGroupFilter)]
     list_select_related = ["response__organisation", "group__area", "group__campaign"]
     search_fields = ["response__organisation__name", "response__respondents__user__email"]
     readonly_fields = ["group", "response", "status", "role", "explanation", "created_at", "expires_at",

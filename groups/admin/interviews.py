@@ -110,7 +110,9 @@ class InterviewHistoryInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Interview]:
-        return super().get_queryset(request).select_related("response__organisation", "response__campaign")
+        # The row's title (Interview.__str__) names the slot, whose own names its campaign's zone and interviewer.
+        return super().get_queryset(request).select_related("response__organisation", "response__campaign",
+                                                            "slot__campaign", "slot__interviewer")
 
 
 class BookedFilter(admin.SimpleListFilter):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Campaign, Response, ThematicArea
@@ -295,7 +295,9 @@ class ObserverSubscription(models.Model):
         verbose_name = _("Observer Group subscription")
         verbose_name_plural = _("Observer Group subscriptions")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="one_observer_subscription_per_email")]
+        # UPPER, as email__iexact writes it, so that looking an address up uses this index.
+        constraints = [models.UniqueConstraint(Upper("email"), name="one_observer_subscription_per_email")]
+        indexes = [models.Index(fields=["-created_at"], name="observer_created_idx")]  # the admin list's order
 
     def __str__(self) -> str:
         return self.email

@@ -45,7 +45,9 @@ class InterviewSlot(models.Model):
             models.CheckConstraint(condition=Q(mode="phone") | ~Q(video_link=""), name="video_slot_has_a_link"),
             models.CheckConstraint(condition=Q(duration__gte=10), name="slot_duration_at_least_ten_minutes"),
         ]
-        indexes = [models.Index(fields=["campaign", "starts_at"])]
+        indexes = [models.Index(fields=["campaign", "starts_at"]),
+                   # The admin's order and date hierarchy over every campaign (and the interviews' order).
+                   models.Index(fields=["starts_at"], name="interview_slot_starts_idx")]
 
     def __str__(self) -> str:
         start = timezone.localtime(self.starts_at, self.campaign.zone)

@@ -1,0 +1,62 @@
+"""Autocomplete fields in admin inlines without a query per row.
+
+Django's autocomplete widget reads the label of the chosen object from the database when it renders:
+in an inline that is one query per row (and more when the label, the object's __str__, follows foreign
+keys). An inline with :class:`KnownChoicesInlineMixin` hands each row's widget the object its row
+already holds, so that the inline's get_queryset can fetch them all at once with select_related.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
+from django.http import HttpRequest
+
+
+class KnownChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete select that labels its chosen value from `known` (set by the form) when it is that object."""
+
+    known: models.Model | None = None
+
+    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or chosen != [str(self.known.pk)]:
+            return super().optgroups(name, value, attr)
+        options: list[Any] = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance(self.known)
+        options.append(self.create_option(name, self.known.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class KnownChoicesForm(forms.ModelForm):
+    """Gives each autocomplete widget the object the row already holds (when it was fetched with the row)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside RelatedFieldWidgetWrapper
+            if isinstance(widget, KnownChoiceAutocomplete):
+                model_field = self.instance._meta.get_field(name)
+                if model_field.is_cached(self.instance):
+                    widget.known = getattr(self.instance, name)
+
+
+class KnownChoicesInlineMixin:
+    """For an inline with autocomplete_fields: select_related those fields (and what their labels read) in
+    get_queryset, and the rows render without a query each."""
+
+    form = KnownChoicesForm
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site,  # type: ignore[attr-defined]
+                                                       using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
