@@ -95,15 +95,15 @@ def pending_join_requests(community: Community) -> list[JoinRequest]:
     return list(community.join_requests.filter(status=JoinStatus.PENDING).select_related("user").order_by("created_at"))
 
 
-def threads_of(space: Space) -> list[Thread]:
+def threads_of(space: Space) -> QuerySet[Thread]:
     """The space's threads, pinned first then the most active, with reply counts; hidden ones only for leaders."""
     threads = Thread.objects.filter(community=space.community).select_related("author")
     reply_filter = Q()
     if not space.is_leader:
         threads = threads.filter(is_hidden=False)
         reply_filter = Q(is_hidden=False)
-    return list(threads.annotate(reply_count=_count(Reply.objects.filter(reply_filter, thread=OuterRef("pk"))))
-                .order_by("-is_pinned", "-last_activity_at", "-pk"))
+    return (threads.annotate(reply_count=_count(Reply.objects.filter(reply_filter, thread=OuterRef("pk"))))
+            .order_by("-is_pinned", "-last_activity_at", "-pk"))
 
 
 def thread_with_replies(space: Space, pk: int) -> Thread | None:
@@ -124,14 +124,14 @@ def reply_of(space: Space, pk: int) -> Reply | None:
     return replies.first()
 
 
-def documents_of(community: Community) -> list[Document]:
-    return list(community.documents.select_related("uploaded_by").order_by("-created_at", "-pk"))
+def documents_of(community: Community) -> QuerySet[Document]:
+    return community.documents.select_related("uploaded_by").order_by("-created_at", "-pk")
 
 
-def public_documents() -> list[Document]:
+def public_documents() -> QuerySet[Document]:
     """Documents shared with every signed-in user of the platform, the newest first."""
-    return list(Document.objects.filter(classification=Classification.PUBLIC)
-                .select_related("community", "uploaded_by").order_by("-created_at", "-pk")[:200])
+    return (Document.objects.filter(classification=Classification.PUBLIC)
+            .select_related("community", "uploaded_by").order_by("-created_at", "-pk"))
 
 
 def _with_counts(events: QuerySet[Event], user: User) -> QuerySet[Event]:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bigbuyers.pagination import page_of
 from communities import selectors, services
 from communities.forms import ReplyForm, ThreadForm
 from communities.models import Reply, Role, Thread
@@ -31,8 +32,9 @@ def _reply_or_404(space: Space, pk: int) -> Reply:
 
 @community_view()
 def threads(request: HttpRequest, space: Space) -> HttpResponse:
+    page = page_of(request, selectors.threads_of(space))
     return render(request, "communities/threads.html", {
-        "space": space, "community": space.community, "threads": selectors.threads_of(space), "tab": "discussions",
+        "space": space, "community": space.community, "threads": page, "page": page, "tab": "discussions",
         "since": space.membership.last_visit_at if space.membership else None,
     })
 

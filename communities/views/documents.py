@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from bigbuyers.pagination import page_of
 from communities import selectors, services
 from communities.forms import DocumentForm
 from communities.models import Document, Receipt
@@ -36,9 +37,9 @@ def file_response(item: Document | Receipt) -> FileResponse:
 
 @community_view()
 def documents(request: HttpRequest, space: Space) -> HttpResponse:
+    page = page_of(request, selectors.documents_of(space.community))
     return render(request, "communities/documents.html", {
-        "space": space, "community": space.community, "documents": selectors.documents_of(space.community),
-        "tab": "documents",
+        "space": space, "community": space.community, "documents": page, "page": page, "tab": "documents",
     })
 
 
@@ -70,4 +71,5 @@ def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 def public_documents(request: HttpRequest) -> HttpResponse:
     """The documents communities share with the whole platform."""
     require_not_guest_only(request.user)
-    return render(request, "communities/public_documents.html", {"documents": selectors.public_documents()})
+    page = page_of(request, selectors.public_documents())
+    return render(request, "communities/public_documents.html", {"documents": page, "page": page})

@@ -364,3 +364,23 @@ def test_document_files_are_not_under_a_public_url(client, settings):
         assert client.get(path).status_code == 404, path
     assert str(settings.MEDIA_ROOT / "private") in document.file.path
     assert io.BytesIO(document.file.read()).getvalue() == PDF_BYTES
+
+
+def test_long_lists_of_discussions_and_documents_come_a_page_at_a_time(client, member):
+    community = member.community
+    author = UserFactory()
+    threads = ThreadFactory.create_batch(27, community=community, author=author)
+    DocumentFactory.create_batch(26, community=community, uploaded_by=author, classification="public")
+    for url, rows in ((reverse("communities:threads", args=[community.slug]), 'class="card mb-2"'),
+                      (reverse("communities:documents", args=[community.slug]), "<tr>\n      <td>"),
+                      (reverse("communities:public_documents"), "<tr>\n      <td>")):
+        first = client.get(url).content.decode()
+        assert first.count(rows) == 25 and "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+        second = client.get(url + "?page=2").content.decode()
+        assert 1 <= second.count(rows) <= 2 and "Page 2 of 2" in second and 'href="?page=1" rel="prev"' in second
+        assert "Page 1 of 2" in client.get(url + "?page=oops").content.decode()
+        assert "Page 2 of 2" in client.get(url + "?page=99").content.decode()
+    # The most recently active thread is on the first page.
+    Thread.objects.filter(pk=threads[0].pk).update(last_activity_at=timezone.now() + dt.timedelta(hours=1))
+    first = client.get(reverse("communities:threads", args=[community.slug])).content.decode()
+    assert first.index(f">{threads[0].title}</a>") < first.index('class="card mb-2"', first.index('class="card mb-2"') + 1)
