@@ -10,19 +10,19 @@ from django.db import transaction
 from bigbuyers.models import User
 from bigbuyers.privacy import PrivacyProvider
 from surveys.models import AccessRequest, Respondent, Response
-from surveys.selectors import answers_of
+from surveys.selectors import answers_of, with_answers
 
 PERSONAL_FIELDS = {"contact_name": "", "contact_role": "", "contact_phone": "", "interview_notes": ""}
 
 
 def export(user: User) -> list[dict[str, Any]]:
-    responses = Response.objects.filter(respondents__user=user).select_related("campaign", "organisation")
+    responses = with_answers(Response.objects.filter(respondents__user=user))
     return [
         {"campaign": r.campaign.name, "organisation": r.organisation.name, "status": r.status,
          "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
          "consent": {"privacy_notice_version": r.consent_version,
                      "given_at": r.consent_at.isoformat() if r.consent_at else None},
-         "answers": [{"section": str(s.title), "rows": [[str(q), str(a)] for q, a in s.rows]} for s in answers_of(r)]}
+         "answers": [{"section": str(s.title), "rows": [[str(q), str(a)] for q, a in s.rows]} for s in answers_of(r, fetched=True)]}
         for r in responses
     ]
 

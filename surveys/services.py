@@ -85,11 +85,18 @@ def response_for(user: User, campaign: Campaign) -> Response | None:
     """The response `user` works on in `campaign`, if any."""
     if not user.is_authenticated:
         return None
-    return (
-        Response.objects.select_related("organisation", "campaign")
-        .filter(campaign=campaign, respondents__user=user)
+    # Through the person's one Respondent row for the campaign (a unique index), not a join that scans
+    # the campaign's responses.
+    respondent = (
+        Respondent.objects.select_related("response__organisation")
+        .filter(user=user, campaign=campaign)
         .first()
     )
+    if respondent is None:
+        return None
+    response = respondent.response
+    response.campaign = campaign
+    return response
 
 
 def _ensure_open(response: Response | None, campaign: Campaign) -> None:

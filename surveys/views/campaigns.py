@@ -13,9 +13,9 @@ from surveys.forms import EmailForm
 from surveys.models import Campaign
 
 
-def get_campaign_or_404(slug: str) -> Campaign:
+def get_campaign_or_404(slug: str, *, with_areas: bool = True) -> Campaign:
     try:
-        return selectors.campaign_with_areas(slug)
+        return selectors.published_campaign(slug, with_areas=with_areas)
     except Campaign.DoesNotExist:
         raise Http404 from None
 

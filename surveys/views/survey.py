@@ -7,6 +7,7 @@ person's own response: nobody reaches another organisation's answers through the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -41,8 +42,12 @@ from surveys.views.campaigns import get_campaign_or_404
 @dataclass
 class SurveyContext:
     campaign: Campaign
-    areas: list[ThematicArea]
     response: Response | None
+
+    @cached_property
+    def areas(self) -> list[ThematicArea]:
+        """The campaign's areas, read only by the steps that ask about them."""
+        return selectors.areas_of(self.campaign)
 
     @property
     def is_open(self) -> bool:
@@ -50,8 +55,8 @@ class SurveyContext:
 
 
 def survey_context(request: HttpRequest, slug: str) -> SurveyContext:
-    campaign = get_campaign_or_404(slug)
-    return SurveyContext(campaign, selectors.areas_of(campaign), services.response_for(request.user, campaign))
+    campaign = get_campaign_or_404(slug, with_areas=False)
+    return SurveyContext(campaign, services.response_for(request.user, campaign))
 
 
 def _page(request: HttpRequest, ctx: SurveyContext, template: str, extra: dict[str, Any], *, status: int = 200) -> HttpResponse:

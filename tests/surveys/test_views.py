@@ -217,3 +217,60 @@ def test_healthz_says_503_when_redis_is_down(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     answer = client.get("/healthz")
     assert answer.status_code == 503 and answer.json()["redis"] == "down"
+
+
+def test_countries_are_named_and_sorted_in_the_language_of_the_request(client, campaign):
+    response = ResponseFactory(campaign=campaign)
+    client.force_login(response.respondents.get().user)
+    url = reverse("survey_step", args=[campaign.slug, "organisation"])
+    german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="DE">Deutschland</option>' in german and '<option value="DE">Germany</option>' in english
+    # Sorted by the German names: Ägypten comes before Albanien, as Egypt comes after Albania in English.
+    assert german.index('value="EG"') < german.index('value="AL"')
+    assert english.index('value="AL"') < english.index('value="EG"')
+
+
+def test_the_saved_country_stays_chosen_and_a_bad_one_is_refused_next_to_the_field(client, campaign):
+    response = ResponseFactory(campaign=campaign)
+    client.force_login(response.respondents.get().user)
+    url = reverse("survey_step", args=[campaign.slug, "organisation"])
+    code = response.organisation.country.code
+    assert f'<option value="{code}" selected>' in client.get(url).content.decode()
+    answer = client.post(url, {"name": "Ville de Lyon", "country": "XX", "body_type": "local_authority"})
+    html = answer.content.decode()
+    assert answer.status_code == 400 and "Choose a country from the list." in html
+    assert 'value="Ville de Lyon"' in html and 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize("step", STEP_SLUGS)
+def test_each_step_reads_only_what_it_shows(client, campaign, django_assert_num_queries, step):
+    # The user, the campaign and the person's response (the session comes from the cache); the steps that
+    # ask about areas read them, and the purchases and challenges steps their own rows.
+    response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
+    interest(response, "hdev")
+    client.force_login(response.respondents.get().user)
+    expected = {"interests": 5, "purchases": 5, "challenges": 6}.get(step, 3)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("survey_step", args=[campaign.slug, step])).status_code == 200
+
+
+def test_a_respondent_willing_to_be_interviewed_finds_the_interview_page(client, campaign):
+    response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS), interview_willing=True)
+    client.force_login(response.respondents.get().user)
+    link = reverse("interview_mine", args=[campaign.slug])
+    assert link not in client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()  # a draft
+    Response.objects.filter(pk=response.pk).update(status="submitted", submitted_at=timezone.now())
+    assert link in client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
+    assert link in client.get(reverse("survey_done", args=[campaign.slug])).content.decode()
+    Response.objects.filter(pk=response.pk).update(interview_willing=False)
+    assert link not in client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
+
+
+def test_interview_availability_is_shown_in_the_language_of_the_request(client, campaign):
+    response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
+    client.force_login(response.respondents.get().user)
+    url = reverse("survey_step", args=[campaign.slug, "interview"])
+    assert "Monday morning" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Lundi matin" in french and "Monday" not in french
