@@ -5,7 +5,7 @@ which answered one campaign (each response with three area interests, one challe
 purchases and a respondent), then measures in one process, through Django's test client (the full
 middleware stack, no network):
 
-- the export of every response as CSV (streamed) and as XLSX (openpyxl write-only), each twice: once
+- the export of every response as CSV (streamed) and as XLSX (XlsxWriter, constant memory), each twice: once
   for the time, once under tracemalloc for the peak of Python memory while it runs;
 - the admin's list of responses (first page, filtered by campaign, a search), the list of organisations
   (250,000 rows, first page and a search), the campaign dashboard and the needs-assessment report,
