@@ -27,6 +27,8 @@ def render_email(template: str, context: Mapping[str, Any], *, language: str | N
     """Render ``emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html`` in `language`."""
     context = {"SITE_URL": settings.SITE_URL, "SECRETARIAT_EMAIL": settings.SECRETARIAT_EMAIL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
+        # The HTML part's <html lang> names the language it is written in (no request, no context processor).
+        context = {**context, "LANGUAGE_CODE": translation.get_language()}
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         text = render_to_string(f"emails/{template}_body.txt", context)
         html = render_to_string(f"emails/{template}_body.html", context)

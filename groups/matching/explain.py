@@ -6,27 +6,11 @@ stay plain strings otherwise: the solver must stay importable and usable without
 
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable
 
 from .instance import share_limit
 from .model import Problem, Solution
-
-_gettext: Callable[[str], str] | None = None
-
-
-def _(message: str) -> str:
-    """Translate through Django once its settings are configured; identity otherwise."""
-    global _gettext
-    if _gettext is None and "django.conf" in sys.modules:  # cheap test first: called once per sentence
-        from django.conf import settings
-
-        if settings.configured:
-            from django.utils.translation import gettext
-
-            _gettext = gettext
-    return message if _gettext is None else _gettext(message)
+from .text import _, ngettext
 
 
 def _join(items: list[str]) -> str:
@@ -94,8 +78,10 @@ def _why_not(problem: Problem, interest: float, country: str, area: str, size: i
              countries: Counter[str], at_limit: bool) -> str:
     """Why a body is not in a chosen group it was interested in."""
     if at_limit:
-        return _("a body joins at most %(n)s groups and its other groups served it better or as well") % {
-            "n": problem.max_groups_per_body}
+        n = problem.max_groups_per_body
+        return ngettext("a body joins at most %(n)s group and its other group served it better or as well",
+                        "a body joins at most %(n)s groups and its other groups served it better or as well", n) % {
+            "n": n}
     if size >= problem.max_size and lowest is not None:
         if interest < lowest:
             return _("the group for %(area)s was full with bodies of higher interest") % {"area": area}

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .model import Problem
+from .text import _, ngettext
 
 
 @dataclass
@@ -97,43 +98,51 @@ def build_instance(problem: Problem) -> tuple[Instance | None, list[str]]:
     body_index = {body.id: i for i, body in enumerate(problem.bodies)}
     k, per_body = problem.groups, problem.max_groups_per_body
     if k > len(problem.areas):
-        reasons.append(f"{k} groups were asked for but there are only {len(problem.areas)} thematic areas.")
+        reasons.append(ngettext("%(k)s groups were asked for but there is only %(n)s thematic area.",
+                                "%(k)s groups were asked for but there are only %(n)s thematic areas.",
+                                len(problem.areas)) % {"k": k, "n": len(problem.areas)})
 
     excluded = set()
     for body_id in problem.excluded:
         if body_id not in body_index:
-            reasons.append(f"Excluded body {body_id!r} is not among the bodies.")
+            reasons.append(_("Excluded body %(body)s is not among the bodies.") % {"body": repr(body_id)})
         else:
             excluded.add(body_index[body_id])
 
     pins: list[tuple[int, int]] = []
     for body_id, area in problem.pinned:
         if body_id not in body_index:
-            reasons.append(f"Body {body_id!r} is pinned to {area} but is not among the bodies.")
+            reasons.append(_("Body %(body)s is pinned to %(area)s but is not among the bodies.")
+                           % {"body": repr(body_id), "area": area})
         elif area not in area_index:
-            reasons.append(f"Body {body_id!r} is pinned to {area!r}, which is not a thematic area.")
+            reasons.append(_("Body %(body)s is pinned to %(area)s, which is not a thematic area.")
+                           % {"body": repr(body_id), "area": repr(area)})
         elif body_index[body_id] in excluded:
-            reasons.append(f"Body {body_id!r} is both pinned to {area} and excluded.")
+            reasons.append(_("Body %(body)s is both pinned to %(area)s and excluded.")
+                           % {"body": repr(body_id), "area": area})
         elif area not in problem.bodies[body_index[body_id]].interest:
-            reasons.append(f"Body {body_id!r} is pinned to {area} but expressed no interest in it.")
+            reasons.append(_("Body %(body)s is pinned to %(area)s but expressed no interest in it.")
+                           % {"body": repr(body_id), "area": area})
         else:
             pins.append((body_index[body_id], area_index[area]))
     pins_per_body = Counter(b for b, _ in pins)
     for b, n in pins_per_body.items():
         if n > per_body:
-            reasons.append(
-                f"Body {problem.bodies[b].id!r} is pinned to {n} areas but a body joins at most {per_body} groups."
-            )
+            reasons.append(ngettext("Body %(body)s is pinned to %(n)s areas but a body joins at most %(m)s group.",
+                                    "Body %(body)s is pinned to %(n)s areas but a body joins at most %(m)s groups.",
+                                    per_body) % {"body": repr(problem.bodies[b].id), "n": n, "m": per_body})
     pinned_areas = sorted({a for _, a in pins})
     if len(pinned_areas) > k:
         names = ", ".join(problem.areas[a] for a in pinned_areas)
-        reasons.append(
-            f"Bodies are pinned to {len(pinned_areas)} different areas ({names}) but only {k} groups are formed."
-        )
+        reasons.append(ngettext(
+            "Bodies are pinned to %(n)s different areas (%(names)s) but only %(k)s group is formed.",
+            "Bodies are pinned to %(n)s different areas (%(names)s) but only %(k)s groups are formed.",
+            k) % {"n": len(pinned_areas), "names": names, "k": k})
     pins_per_area = Counter(a for _, a in pins)
     for a, n in sorted(pins_per_area.items()):
         if n > problem.max_size:
-            reasons.append(f"{n} bodies are pinned to {problem.areas[a]} but a group has at most {problem.max_size}.")
+            reasons.append(_("%(n)s bodies are pinned to %(area)s but a group has at most %(max)s.")
+                           % {"n": n, "area": problem.areas[a], "max": problem.max_size})
 
     share = problem.max_country_share
     countries = sorted({problem.bodies[b].country for b in range(len(problem.bodies))}) if share is not None else []
@@ -168,29 +177,37 @@ def build_instance(problem: Problem) -> tuple[Instance | None, list[str]]:
                 dict(possible[a]), pinned_here, share, problem.min_size, problem.max_size
             )
         if a in pins_per_area and not allowed[a]:
-            reasons.append(
-                f"Bodies are pinned to {area}, but a group on it cannot reach the minimum size of "
-                f"{problem.min_size}" + (" within the maximum country share." if share is not None else
-                                          f" ({total} bodies could join it).")
-            )
+            if share is not None:
+                reason = _("Bodies are pinned to %(area)s, but a group on it cannot reach the minimum size of "
+                           "%(min)s within the maximum country share.")
+            else:
+                reason = ngettext("Bodies are pinned to %(area)s, but a group on it cannot reach the minimum size "
+                                  "of %(min)s (%(total)s body could join it).",
+                                  "Bodies are pinned to %(area)s, but a group on it cannot reach the minimum size "
+                                  "of %(min)s (%(total)s bodies could join it).", total)
+            reasons.append(reason % {"area": area, "min": problem.min_size, "total": total})
     if allowed.sum() < k:
         counts = ", ".join(f"{area}: {sum(possible[a].values())}" for a, area in enumerate(problem.areas))
-        rule = f"at least {problem.min_size} interested bodies"
-        if share is not None:
-            rule += f" from enough countries to respect the maximum country share of {share:g}"
-        reasons.append(
-            f"Only {int(allowed.sum())} areas have {rule}, but {k} groups are needed "
-            f"(interested bodies per area: {counts})."
-        )
+        if share is None:
+            reason = _("Only %(n)s areas have at least %(min)s interested bodies, but %(k)s groups are needed "
+                       "(interested bodies per area: %(counts)s).")
+        else:
+            reason = _("Only %(n)s areas have at least %(min)s interested bodies from enough countries to respect "
+                       "the maximum country share of %(share)s, but %(k)s groups are needed (interested bodies "
+                       "per area: %(counts)s).")
+        reasons.append(reason % {"n": int(allowed.sum()), "min": problem.min_size, "k": k, "counts": counts,
+                                 "share": f"{share:g}" if share is not None else ""})
     places = sum(
         min(per_body, sum(1 for area in problem.bodies[b].interest if allowed[area_index[area]])) for b in eligible
     )
     if k * problem.min_size > places:
-        reasons.append(
-            f"The {k} groups need at least {k * problem.min_size} places ({k} x {problem.min_size}) but the "
-            f"{len(eligible)} eligible bodies can fill at most {places} (at most {per_body} groups each, "
-            "only in areas they are interested in)."
-        )
+        reasons.append(ngettext(
+            "The %(k)s groups need at least %(need)s places (%(k)s x %(min)s) but the %(n)s eligible bodies can "
+            "fill at most %(places)s (at most %(m)s group each, only in areas they are interested in).",
+            "The %(k)s groups need at least %(need)s places (%(k)s x %(min)s) but the %(n)s eligible bodies can "
+            "fill at most %(places)s (at most %(m)s groups each, only in areas they are interested in).",
+            per_body) % {"k": k, "need": k * problem.min_size, "min": problem.min_size, "n": len(eligible),
+                         "places": places, "m": per_body})
     if reasons:
         return None, reasons
     return _arrays(problem, eligible, pins, pinned_to, allowed, countries, country_code, pinned_by_country), []
@@ -258,7 +275,7 @@ def split_class_flows(inst: Instance, arc_flow: np.ndarray) -> dict[int, list[in
     for i in used:  # arcs are sorted by class, then by area
         k, a, units = int(inst.arc_class[i]), int(inst.arc_area[i]), int(arc_flow[i])
         group = inst.members[k]
-        for _ in range(units):
+        for _unit in range(units):
             placed[group[pointer[k] % len(group)]].append(a)
             pointer[k] += 1
     return {b: sorted(areas) for b, areas in placed.items()}

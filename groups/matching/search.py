@@ -47,6 +47,7 @@ from .instance import Instance, build_instance, split_class_flows
 from .master import propose
 from .milp import solve_milp
 from .model import Problem, Solution
+from .text import _
 
 #: With a country share, inputs up to this many (class, area) pairs (about 400 bodies) go to the single MILP.
 CAPPED_MILP_PAIRS = 2_500
@@ -106,7 +107,7 @@ def _decompose(inst: Instance, deadline: float) -> _Outcome:
             best.bound = max(best.value if best.value is not None else -1, worst_unproven)
             best.proven = worst_unproven <= (best.value if best.value is not None else -1)
             return best
-        areas, bound, _ = proposal
+        areas, bound, _cut = proposal
         if best.value is not None and bound <= best.value:
             best.bound = max(best.value, worst_unproven)
             best.proven = worst_unproven <= best.value
@@ -158,11 +159,17 @@ def solve(problem: Problem, *, time_limit: float = 30.0, method: str = "auto") -
     outcome = _monolithic(inst, deadline) if method == "milp" else _decompose(inst, deadline)
     if outcome.areas is None:
         if outcome.proven:
-            reasons = ["No choice of areas can meet every constraint together (group sizes, groups per body, "
-                       "pins" + (", maximum country share" if problem.max_country_share is not None else "") + ")."]
+            if problem.max_country_share is None:
+                reason = _("No choice of areas can meet every constraint together (group sizes, groups per body, "
+                           "pins).")
+            else:
+                reason = _("No choice of areas can meet every constraint together (group sizes, groups per body, "
+                           "pins, maximum country share).")
+            reasons = [reason]
             return _finish(problem, inst, None, started, status="infeasible", reasons=reasons, method=method)
         return _finish(problem, inst, None, started, status="unknown", method=method,
-                       reasons=[f"No solution was found within the time limit of {time_limit:g} s."])
+                       reasons=[_("No solution was found within the time limit of %(seconds)s s.")
+                                % {"seconds": f"{time_limit:g}"}])
     status = "optimal" if outcome.proven else "feasible"
     return _finish(problem, inst, outcome, started, status=status, method=method)
 

@@ -79,21 +79,23 @@ def test_staff_run_and_publish_a_matching_then_bodies_accept_or_decline_and_obse
     assert set(WorkingGroup.objects.values_list("area__code", flat=True)) == {"hdev", "zecs", "cc"}
     assert "contact@nordmark.example" in {m.to[0] for m in mail.outbox}, "the unplaced body is invited to observe"
 
-    # Lindenau opens its offer from the e-mail, without signing in, and commits as the leader.
+    # Lindenau opens its offer from the e-mail, without signing in, in its browser's language (German),
+    # and commits as the leader.
     lindenau = page.context.browser.new_context(base_url=live_server.url, locale="de-DE", timezone_id="Europe/Berlin")
     buyer = lindenau.new_page()
     buyer.goto(link_in_last_email("contact@lindenau.example"))
-    buyer.get_by_role("heading", name="Your group offers").wait_for()
+    buyer.get_by_role("heading", name="Ihre Gruppenangebote").wait_for()
+    assert buyer.locator("html").get_attribute("lang") == "de"
     assert not axe_violations(buyer)
     offer = GroupOffer.objects.get(response=bodies["Stadt Lindenau"], group__area__code="hdev")
     section = buyer.locator(f"section[aria-labelledby='offer-{offer.pk}-title']")
-    section.get_by_role("button", name=re.compile("^Commit to this group")).click()
-    buyer.get_by_role("heading", name="There is a problem").wait_for()  # no role chosen yet
+    section.get_by_role("button", name=re.compile("^Dieser Gruppe zusagen")).click()
+    buyer.get_by_role("heading", name="Es ist ein Problem aufgetreten").wait_for()  # no role chosen yet
     section = buyer.locator(f"section[aria-labelledby='offer-{offer.pk}-title']")
-    section.get_by_role("radio", name=re.compile(r"Leader: coordinates")).check()
-    section.get_by_role("button", name=re.compile("^Commit to this group")).click()
-    buyer.get_by_role("heading", name="Your commitment is recorded").wait_for()
-    assert "Stadt Lindenau has committed to the group" in buyer.locator("main").inner_text()
+    section.get_by_role("radio", name=re.compile(r"Leitende Stelle: koordiniert")).check()
+    section.get_by_role("button", name=re.compile("^Dieser Gruppe zusagen")).click()
+    buyer.get_by_role("heading", name="Ihre Zusage ist gespeichert").wait_for()
+    assert "Stadt Lindenau hat die Teilnahme an der Gruppe" in buyer.locator("main").inner_text()
     offer.refresh_from_db()
     assert (offer.status, offer.role, offer.responded_by.email) == (OfferStatus.ACCEPTED, "leader",
                                                                     "contact@lindenau.example")

@@ -260,7 +260,7 @@ BASE = {
     ({"pinned": [["b1", "hdev"]], "excluded": ["b1"]}, "Body 'b1' is both pinned to hdev and excluded."),
     ({"excluded": ["b9"]}, "Excluded body 'b9' is not among the bodies."),
     ({"pinned": [["b1", "hdev"], ["b1", "zecs"]], "max_groups_per_body": 1},
-     "Body 'b1' is pinned to 2 areas but a body joins at most 1 groups."),
+     "Body 'b1' is pinned to 2 areas but a body joins at most 1 group."),
     ({"pinned": [["b1", "hdev"], ["b2", "hdev"]], "min_size": 1, "max_size": 1},
      "2 bodies are pinned to hdev but a group has at most 1."),
 ])
