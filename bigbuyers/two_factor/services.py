@@ -104,6 +104,18 @@ def remove_device(device: TOTPDevice) -> None:
     logger.info("Two-factor authentication turned off (user %s)", user_id)
 
 
+def export(user: User) -> list[dict[str, object]]:
+    """The person's authenticator apps, for their data export (never the secret)."""
+    return [{"name": d.name, "confirmed": d.confirmed,
+             "last_used_at": d.last_used_at.isoformat() if d.last_used_at else None}
+            for d in TOTPDevice.objects.filter(user=user).order_by("pk")]
+
+
+def erase(user: User) -> None:
+    """Erasure removes the person's authenticator apps with the rest of the account."""
+    TOTPDevice.objects.filter(user=user).delete()
+
+
 def secret_for_typing(device: TOTPDevice) -> str:
     """The secret in base32, as authenticator apps take it, in groups of four characters."""
     secret = b32encode(device.bin_key).decode().rstrip("=")

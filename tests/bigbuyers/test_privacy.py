@@ -78,3 +78,19 @@ def test_retention_erases_contacts_of_long_closed_campaigns_only():
 def test_account_pages_need_a_signed_in_person(client):
     assert client.get(reverse("account")).status_code == 302
     assert client.get(reverse("account_export")).status_code == 302
+
+
+def test_a_staff_members_authenticator_app_is_in_the_export_without_its_secret_and_goes_with_erasure():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import StaffFactory
+
+    staff, colleague = StaffFactory(), StaffFactory()
+    device = TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
+    TOTPDevice.objects.create(user=colleague, name="Authenticator app", confirmed=True)
+    data = privacy.export_personal_data(staff)
+    assert data["two_factor_devices"] == [{"name": "Authenticator app", "confirmed": True, "last_used_at": None}]
+    assert device.key not in json.dumps(data)
+    privacy.erase_personal_data(staff)
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    assert TOTPDevice.objects.filter(user=colleague).exists()
