@@ -8,15 +8,27 @@ smaller groups. One group gets enough commitments to be established from the com
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
 from bigbuyers.models import User
-from groups.models import GroupOffer, MatchingRun, ObserverSubscription, OfferRole, RunStatus, SolverStatus
-from groups.services import formation
-from surveys.models import Campaign
+from groups.models import (
+    GroupOffer,
+    InterviewMode,
+    InterviewSlot,
+    MatchingRun,
+    ObserverSubscription,
+    OfferRole,
+    RunStatus,
+    SolverStatus,
+)
+from groups.services import formation, interviews
+from surveys.models import Campaign, Response, ResponseStatus
 
 CAMPAIGN_SLUG = "working-together-2023"
+OPEN_CAMPAIGN_SLUG = "working-together-demo"  # the open demo survey, whose interviews are still to come
 # (label, groups, min size, max size, max country share): tried in order until one can be published.
 RUNS = [
     ("Demo: four groups of 3 to 8", 4, 3, 8, None),
@@ -71,3 +83,27 @@ def load_demo() -> MatchingRun | None:
         email="observer@demo.example", defaults={"name": "Demo observer", "organisation_name": "Supplier (demo)",
                                                  "confirmed_at": timezone.now()})
     return published
+
+
+def load_interviews_demo(*, now: dt.datetime | None = None) -> list[InterviewSlot]:
+    """Interview slots on the open demo survey, and one interview booked (once).
+
+    Video slots of 45 minutes on Tuesday and Thursday mornings, from three days ahead for three weeks, so
+    that a willing respondent of `make run` has times to choose from and the admin has a booked interview.
+    """
+    campaign = Campaign.objects.filter(slug=OPEN_CAMPAIGN_SLUG).first()
+    staff = User.objects.filter(is_staff=True).order_by("pk").first()
+    if campaign is None or staff is None or InterviewSlot.objects.filter(campaign=campaign).exists():
+        return []
+    today = timezone.localtime(now or timezone.now(), campaign.zone).date()
+    starts = interviews.series_starts(
+        first_day=today + dt.timedelta(days=3), last_day=today + dt.timedelta(days=24), weekdays=[1, 3],
+        day_start=dt.time(9, 30), day_end=dt.time(12, 30), duration=45, pause=15, zone=campaign.time_zone)
+    slots, _skipped = interviews.create_slot_series(
+        campaign, interviewer=staff, starts=starts, duration=45, mode=InterviewMode.VIDEO,
+        video_link="https://video.bigbuyers.example/interviews")
+    willing = (Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED, interview_willing=True)
+               .order_by("pk").first())
+    if willing is not None and slots:
+        interviews.book_interview(willing, slot=slots[0], now=now)
+    return slots

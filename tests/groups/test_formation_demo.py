@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from groups import demo
 from groups.models import GroupOffer, MatchingRun, OfferStatus, WorkingGroup
@@ -27,3 +30,18 @@ def test_the_demo_campaign_of_2023_has_a_published_run_with_groups_and_answers(c
     assert GroupOffer.objects.filter(status=OfferStatus.DECLINED).exists()
     assert demo.load_demo() is None, "loading twice creates nothing more"
     assert MatchingRun.objects.count() == 2
+
+
+def test_the_open_demo_survey_has_interview_slots_to_choose_and_one_booked(committed):
+    from groups.models import Interview, InterviewSlot
+
+    load_survey_demo(staff_email="staff@demo.example", staff_password="demo-password-123")
+    with committed():
+        slots = demo.load_interviews_demo()
+    assert len(slots) >= 10
+    assert all(slot.campaign.slug == "working-together-demo" and slot.video_link for slot in slots)
+    assert min(slot.starts_at for slot in slots) > timezone.now() + dt.timedelta(days=2), "bookable, not too soon"
+    [booked] = Interview.objects.filter(slot__campaign__slug="working-together-demo")
+    assert booked.response.interview_willing and booked.response.is_submitted
+    assert demo.load_interviews_demo() == [], "loading twice creates nothing more"
+    assert InterviewSlot.objects.count() == len(slots)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from communities.demo import load_demo as load_communities_demo
 from groups.demo import load_demo as load_groups_demo
+from groups.demo import load_interviews_demo
 from surveys.demo import load_demo
 from surveys.models import Campaign
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             load_demo(staff_email=options["email"], staff_password=options["password"])
             load_communities_demo()
             load_groups_demo()
+            load_interviews_demo()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if not options["email"] or not options["password"]:
             raise CommandError("A staff e-mail and password are needed.")
