@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
@@ -170,7 +170,9 @@ class JoinRequestAdmin(admin.ModelAdmin):
             return page
         done = sum(services.decide_join_request(r, approve=approve, by=request.user, message=message or "")
                    for r in pending)
-        self.message_user(request, _("%(count)d requests decided; the people are told by e-mail.") % {"count": done},
+        self.message_user(request, ngettext("%(count)d request decided; the person is told by e-mail.",
+                                            "%(count)d requests decided; the people are told by e-mail.",
+                                            done) % {"count": done},
                           messages.SUCCESS)
         return None
 
@@ -336,11 +338,14 @@ class TravelClaimAdmin(admin.ModelAdmin):
                 done += services.set_claim_status(claim, status=status, reason=reason or "", by=request.user)
             except ValueError:
                 refused += 1
-        self.message_user(request, _("%(done)d claims changed; the members are told by e-mail.") % {"done": done},
+        self.message_user(request, ngettext("%(done)d claim changed; the member is told by e-mail.",
+                                            "%(done)d claims changed; the members are told by e-mail.",
+                                            done) % {"done": done},
                           messages.SUCCESS)
         if refused:
-            self.message_user(request, _("%(count)d claims could not take this status and were left as they were.")
-                              % {"count": refused}, messages.WARNING)
+            self.message_user(request, ngettext("%(count)d claim could not take this status and was left as it was.",
+                                                "%(count)d claims could not take this status and were left as they were.",
+                                                refused) % {"count": refused}, messages.WARNING)
         return None
 
     @admin.action(description=gettext_lazy("Approve the selected claims (with a reason)"))
@@ -417,5 +422,6 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
             else:
                 opened += 1
         if opened:
-            self.message_user(request, _("%(count)d communities are open; their members are told by e-mail.")
-                              % {"count": opened}, messages.SUCCESS)
+            self.message_user(request, ngettext("%(count)d community is open; its members are told by e-mail.",
+                                                "%(count)d communities are open; their members are told by e-mail.",
+                                                opened) % {"count": opened}, messages.SUCCESS)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from bigbuyers import exports
@@ -237,9 +237,12 @@ class CampaignAdmin(admin.ModelAdmin):
         kept = Response.objects.filter(campaign=obj, eligibility_decided=True).count()
         self.message_user(request, format_html(
             "{} <a href=\"{}\">{}</a> {}",
-            _("The country policy changed: %(count)d responses changed their eligibility outcome.") % {"count": changed},
+            ngettext("The country policy changed: %(count)d response changed its eligibility outcome.",
+                     "The country policy changed: %(count)d responses changed their eligibility outcome.",
+                     changed) % {"count": changed},
             changes_url(policy_change), _("See them."),
-            _("%(count)d responses decided by the secretariat keep their decision.") % {"count": kept},
+            ngettext("%(count)d response decided by the secretariat keeps its decision.",
+                     "%(count)d responses decided by the secretariat keep their decision.", kept) % {"count": kept},
         ), messages.WARNING if changed else messages.SUCCESS)
 
     def get_urls(self) -> list[Any]:
@@ -518,7 +521,9 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
         for response in queryset.select_related("campaign"):
             base = max(response.campaign.deadline, response.personal_deadline or response.campaign.deadline, timezone.now())
             services.extend_personal_deadline(response, until=base + dt.timedelta(days=7))
-        self.message_user(request, _("%(count)d respondents got one more week.") % {"count": queryset.count()})
+        count = queryset.count()
+        self.message_user(request, ngettext("%(count)d respondent got one more week.",
+                                            "%(count)d respondents got one more week.", count) % {"count": count})
 
 
 @admin.register(Organisation)
@@ -552,7 +557,9 @@ class LateRequestAdmin(admin.ModelAdmin):
         pending = queryset.filter(status=RequestStatus.PENDING).select_related("response__campaign")
         for late in pending:
             services.decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
-        self.message_user(request, _("%(count)d requests decided; the respondents are told by e-mail.") % {"count": len(pending)})
+        self.message_user(request, ngettext("%(count)d request decided; the respondent is told by e-mail.",
+                                            "%(count)d requests decided; the respondents are told by e-mail.",
+                                            len(pending)) % {"count": len(pending)})
 
     @admin.action(description=gettext_lazy("Accept: give them %(days)s days to complete their answers") % {"days": 7})
     def accept(self, request: HttpRequest, queryset: QuerySet[LateRequest]) -> None:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -40,7 +41,9 @@ def event_form(request: HttpRequest, space: Space, event: int | None = None) -> 
         else:
             promoted = services.update_event(instance, values=form.values())
             messages.success(request, _("The event is updated.") + (
-                " " + _("%(count)d people were promoted from the waiting list.") % {"count": len(promoted)}
+                " " + ngettext("%(count)d person was promoted from the waiting list.",
+                               "%(count)d people were promoted from the waiting list.",
+                               len(promoted)) % {"count": len(promoted)}
                 if promoted else ""))
         return redirect("communities:event", space.community.slug, instance.pk)
     return render(request, "communities/form_page.html", {

@@ -189,12 +189,17 @@ def build_instance(problem: Problem) -> tuple[Instance | None, list[str]]:
     if allowed.sum() < k:
         counts = ", ".join(f"{area}: {sum(possible[a].values())}" for a, area in enumerate(problem.areas))
         if share is None:
-            reason = _("Only %(n)s areas have at least %(min)s interested bodies, but %(k)s groups are needed "
-                       "(interested bodies per area: %(counts)s).")
+            reason = ngettext("Only %(n)s area has at least %(min)s interested bodies, but %(k)s groups are needed "
+                              "(interested bodies per area: %(counts)s).",
+                              "Only %(n)s areas have at least %(min)s interested bodies, but %(k)s groups are needed "
+                              "(interested bodies per area: %(counts)s).", int(allowed.sum()))
         else:
-            reason = _("Only %(n)s areas have at least %(min)s interested bodies from enough countries to respect "
-                       "the maximum country share of %(share)s, but %(k)s groups are needed (interested bodies "
-                       "per area: %(counts)s).")
+            reason = ngettext("Only %(n)s area has at least %(min)s interested bodies from enough countries to "
+                              "respect the maximum country share of %(share)s, but %(k)s groups are needed "
+                              "(interested bodies per area: %(counts)s).",
+                              "Only %(n)s areas have at least %(min)s interested bodies from enough countries to "
+                              "respect the maximum country share of %(share)s, but %(k)s groups are needed "
+                              "(interested bodies per area: %(counts)s).", int(allowed.sum()))
         reasons.append(reason % {"n": int(allowed.sum()), "min": problem.min_size, "k": k, "counts": counts,
                                  "share": f"{share:g}" if share is not None else ""})
     places = sum(

@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bigbuyers.models import OutgoingEmail, User
 from bigbuyers.outbox import queue_email
@@ -458,7 +459,8 @@ def establish_group(group: WorkingGroup, *, by: User | None, now: dt.datetime | 
         if group.status == GroupStatus.PROPOSED:
             if len(offers) < group.min_size:
                 raise NotEnoughCommitments(
-                    _("%(group)s has %(count)d commitments; it needs at least %(minimum)d.")
+                    ngettext("%(group)s has %(count)d commitment; it needs at least %(minimum)d.",
+                             "%(group)s has %(count)d commitments; it needs at least %(minimum)d.", len(offers))
                     % {"group": group.area.name, "count": len(offers), "minimum": group.min_size})
             WorkingGroup.objects.filter(pk=group.pk).update(status=GroupStatus.ESTABLISHED, established_at=now,
                                                             established_by=by)

@@ -162,11 +162,11 @@ def test_the_communities_admin_establishes_a_group_with_enough_commitments(admin
     changelist = reverse("admin:communities_grouptoestablish_changelist")
     services.accept_offer(GroupOffer.objects.get(response=bodies[0]), role=OfferRole.LEADER, by=None)
     answer = admin_client.post(changelist, {"action": "establish", "_selected_action": [group.pk]}, follow=True)
-    assert "it needs at least 2" in answer.content.decode() and not Community.objects.exists()
+    assert "has 1 commitment; it needs at least 2" in answer.content.decode() and not Community.objects.exists()
     services.accept_offer(GroupOffer.objects.get(response=bodies[1]), role=OfferRole.FOLLOWER, by=None)
     with committed():
         answer = admin_client.post(changelist, {"action": "establish", "_selected_action": [group.pk]}, follow=True)
-    assert "communities are open" in answer.content.decode()
+    assert "1 community is open; its members are told by e-mail." in answer.content.decode()
     community = Community.objects.get(source_group_id=group.pk)
     assert community.memberships.count() == 2
     assert community.name in admin_client.get(changelist).content.decode()

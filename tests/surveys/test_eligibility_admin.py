@@ -197,8 +197,8 @@ def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed
     assert oslo.eligibility == Outcome.NOT_ELIGIBLE
     assert Response.objects.get(pk=reykjavik.pk).eligibility == Outcome.ELIGIBLE  # the decision stands
     message = " ".join(_messages(answer))
-    assert "1 responses changed their eligibility outcome" in message
-    assert "1 responses decided by the secretariat keep their decision" in message
+    assert "1 response changed its eligibility outcome" in message
+    assert "1 response decided by the secretariat keeps its decision" in message
 
     listed = admin_client.get(reverse("admin:surveys_eligibilitychange_changelist") + f"?policy_change={change.pk}")
     html = listed.content.decode()
