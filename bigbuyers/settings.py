@@ -125,6 +125,7 @@ SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"
 
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["bigbuyers.formats"]  # day-month-year English; German and French as Django has them
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

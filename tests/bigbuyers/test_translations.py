@@ -207,3 +207,19 @@ def test_an_html_email_names_the_language_it_is_written_in(language: str) -> Non
     _, _, body = render_email("bulk", {"subject": "S", "body": "B"}, language=language)
     assert f'<html lang="{language}">' in body
     assert translated.get("Big Buyers secretariat", "Big Buyers secretariat") in html.unescape(body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "written"), [
+    ("en", "13 January 2027, 23:59"), ("fr", "13 janvier 2027 23:59"), ("de", "13. Januar 2027 23:59"),
+])
+def test_dates_are_written_as_each_language_writes_them(client, language: str, written: str) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import CampaignFactory
+
+    deadline = dt.datetime(2027, 1, 13, 23, 59, tzinfo=ZoneInfo("Europe/Brussels"))
+    campaign = CampaignFactory(deadline=deadline, time_zone="Europe/Brussels")
+    page = client.get(reverse("campaign_detail", args=[campaign.slug]), HTTP_ACCEPT_LANGUAGE=language)
+    assert f"{written} (Europe/Brussels)" in html.unescape(page.content.decode())
