@@ -27,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["full_name"]}),
+        (_("Person"), {"fields": ["full_name", "language"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -7,8 +7,12 @@ class BigBuyersConfig(AppConfig):
     verbose_name = _("Portal accounts")
 
     def ready(self) -> None:
-        from bigbuyers import privacy
+        from django.contrib.auth.signals import user_logged_in
+
+        from bigbuyers import languages, privacy
         from bigbuyers.two_factor import services as two_factor
+
+        user_logged_in.connect(languages.remember_on_sign_in, dispatch_uid="bigbuyers.remember_language")
 
         privacy.register(privacy.PrivacyProvider(name="two_factor_devices", export=two_factor.export,
                                                  erase=two_factor.erase))

@@ -42,6 +42,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of the portal's e-mails to this person: the one they last used the portal in."),
+    )
 
     objects = UserManager()
 
@@ -59,6 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def remember_language(self, language: str | None) -> None:
+        """Keep `language` (one of LANGUAGES) as the person's language for e-mails, writing only on a change."""
+        if language in dict(settings.LANGUAGES) and language != self.language:
+            self.language = language
+            User.objects.filter(pk=self.pk).update(language=language)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bigbuyers.languages import language_of
 from bigbuyers.models import EmailStatus, OutgoingEmail
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,11 @@ def queue_email(
 
     Returns None when a message with the same key exists already: it was (or will be) sent, and
     must not go out twice. `attachments` are dicts with filename, content (text) and mimetype.
+    `language` defaults to the one the recipient last used the portal in (the portal's default for
+    an address without an account).
     """
+    if language is None:  # not written for the person at hand: in the recipient's own language
+        language = language_of(to)
     subject, text, html = render_email(template, context, language=language)
     try:
         with transaction.atomic():

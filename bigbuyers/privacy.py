@@ -43,7 +43,8 @@ def export_personal_data(user: User) -> dict[str, Any]:
     """Everything the portal holds about `user`, as JSON-ready data (GDPR art. 15 and 20)."""
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
-        "account": {"email": user.email, "full_name": user.full_name, "date_joined": user.date_joined.isoformat(),
+        "account": {"email": user.email, "full_name": user.full_name, "language": user.language,
+                    "date_joined": user.date_joined.isoformat(),
                     "last_login": user.last_login.isoformat() if user.last_login else None},
         "emails_sent_to_you": [
             {"subject": e.subject, "sent_at": e.sent_at.isoformat() if e.sent_at else None, "status": e.status}
@@ -66,7 +67,7 @@ def erase_personal_data(user: User) -> None:
         provider.erase(user)
     OutgoingEmail.objects.filter(to__iexact=user.email).exclude(status=EmailStatus.SENDING).delete()
     User.objects.filter(pk=user.pk).update(
-        email=f"erased-{user.pk}@erased.invalid", full_name="", is_active=False, password="!", last_login=None
+        email=f"erased-{user.pk}@erased.invalid", full_name="", language="", is_active=False, password="!", last_login=None
     )
 
 

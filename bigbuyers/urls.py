@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bigbuyers import views
+from bigbuyers import languages, views
 
 admin.site.site_header = _("Big Buyers secretariat")
 admin.site.site_title = _("Big Buyers secretariat")
@@ -14,7 +14,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("account/", views.account, name="account"),
     path("account/my-data.json", views.account_export, name="account_export"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", languages.set_language, name="set_language"),
     path("admin/two-factor/", include("bigbuyers.two_factor.urls")),
     path("admin/", admin.site.urls),
     path("communities/", include("communities.urls")),
