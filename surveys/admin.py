@@ -585,11 +585,7 @@ class PlannedPurchaseAdmin(admin.ModelAdmin):
     search_fields = ["description", "cpv_code"]
     list_select_related = ["area", "response__organisation", "response__campaign"]
     show_full_result_count = False
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "response":  # each choice is named by its organisation and campaign (__str__)
-            kwargs["queryset"] = Response.objects.select_related("organisation", "campaign")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    autocomplete_fields = ["response"]  # a search, not a list of every response of every campaign
 
 
 @admin.register(EligibilityReview)
