@@ -22,14 +22,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from bigbuyers.models import User
-from bigbuyers.two_factor.services import acts_as_secretariat
+from bigbuyers.two_factor.services import acts_as_secretariat, second_step_missing
 from communities.models import (
     Classification,
     Community,
@@ -190,8 +193,9 @@ def community_view(*, role: str | None = None, visitors: bool = False,
                    guests: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a view `(request, space, **kwargs)` reached by `<slug:slug>/...`.
 
-    Anonymous: the sign-in page. Outsider: 404. Member without `role`: 403. With `guests`, the URL's
-    `event` argument names the event that an invited guest may see.
+    Anonymous: the sign-in page. Outsider: 404, except staff with an authenticator app who have not given
+    its code yet: the code's page, which comes back here. Member without `role`: 403. With `guests`, the
+    URL's `event` argument names the event that an invited guest may see.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -199,8 +203,13 @@ def community_view(*, role: str | None = None, visitors: bool = False,
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
             community = get_community_or_404(slug)
-            space = get_membership_or_404(request.user, community, visitors=visitors,
-                                          guest_event_id=kwargs.get("event") if guests else None)
+            try:
+                space = get_membership_or_404(request.user, community, visitors=visitors,
+                                              guest_event_id=kwargs.get("event") if guests else None)
+            except Http404:
+                if second_step_missing(request.user):  # staff who have not given their code yet: ask for it
+                    return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+                raise
             if role is not None:
                 require_role(space, role)
             response = view(request, space, **kwargs)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -224,13 +225,23 @@ def test_the_device_admin_lists_devices_without_their_secret(client, staff):
 
 def test_outside_the_admin_too_the_secretariats_powers_wait_for_the_code(client):
     # Signed in with an e-mailed link (or the password alone), a staff member with an app is not yet the
-    # secretariat in the communities: a space they are not a member of stays closed to them.
+    # secretariat in the communities: a space they are not a member of asks for the code first, then opens.
     staff, device = enrolled_staff()
-    space = reverse("communities:overview", args=[CommunityFactory().slug])
+    space = reverse("communities:threads", args=[CommunityFactory().slug])
     client.force_login(staff)
-    assert client.get(space).status_code == 404
-    assert client.post(reverse("two_factor_verify"), {"code": current_code(device)}).status_code == 302
+    asked = client.get(space)
+    assert asked.status_code == 302 and asked["Location"] == f"{reverse('two_factor_verify')}?{urlencode({'next': space})}"
+    page = client.get(asked["Location"])
+    assert page.status_code == 200 and f'value="{space}"' in page.content.decode()
+    back = client.post(reverse("two_factor_verify"), {"code": current_code(device), "next": space})
+    assert back.status_code == 302 and back["Location"] == space
     assert client.get(space).status_code == 200
+
+
+def test_a_member_of_the_staff_asked_for_the_code_is_no_wiser_about_a_space_that_does_not_exist(client):
+    staff, _device = enrolled_staff()
+    client.force_login(staff)
+    assert client.get(reverse("communities:threads", args=["no-such-community"])).status_code == 404
 
 
 def test_staff_without_an_app_are_the_secretariat_in_the_communities(client, staff):
