@@ -99,13 +99,13 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"))
-    attachments = models.JSONField(default=list, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     not_before = models.DateTimeField(_("not before"), default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
@@ -198,7 +198,8 @@ class BulkEmail(models.Model):
 class BulkEmailRecipient(models.Model):
     """One person a bulk e-mail is for (their message is the outbox row with key ``bulk:<id>:<user id>``)."""
 
-    bulk_email = models.ForeignKey(BulkEmail, on_delete=models.CASCADE, related_name="recipients")
+    bulk_email = models.ForeignKey(BulkEmail, verbose_name=_("bulk email"), on_delete=models.CASCADE,
+                                   related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("person"))
 

@@ -190,7 +190,8 @@ class ActivityStatus(models.TextChoices):
 class Activity(models.Model):
     """A planned activity of the community's roadmap."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="activities")
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="activities")
     title = models.CharField(_("activity"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"))
@@ -211,14 +212,15 @@ class Activity(models.Model):
 class Thread(models.Model):
     """A discussion in a community."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="threads")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
-    last_activity_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity at"), default=timezone.now)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False, help_text=_("Nobody can reply to a locked thread."))
     is_hidden = models.BooleanField(_("hidden"), default=False, help_text=_("Only leaders and the secretariat see it."))
@@ -237,7 +239,7 @@ class Thread(models.Model):
 
 
 class Reply(models.Model):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
     body = models.TextField(_("reply"))
@@ -263,7 +265,8 @@ class Classification(models.TextChoices):
 class Document(models.Model):
     """A file shared in a community; served only through the access-checked download view."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="documents")
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -298,7 +301,8 @@ class EventKind(models.TextChoices):
 class Event(models.Model):
     """A meeting of a community, with registration, an optional capacity and a waiting list."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="events")
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="events")
     kind = models.CharField(_("kind of event"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -311,8 +315,9 @@ class Event(models.Model):
     online_link = models.URLField(_("link to join online"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, validators=[MinValueValidator(1)],
                                            help_text=_("Leave empty for no limit."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("event")
@@ -340,7 +345,7 @@ class RegistrationStatus(models.TextChoices):
 class Registration(models.Model):
     """A person's place at an event, or on its waiting list (first come, first promoted)."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations",
                              verbose_name=_("person"))
     status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
@@ -363,11 +368,12 @@ class Registration(models.Model):
 class GuestInvitation(models.Model):
     """A market actor invited to one event: they see that event and their registration, nothing else."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_invitations",
                              verbose_name=_("guest"))
     organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT,
+                                   related_name="+")
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
 
     class Meta:
@@ -436,12 +442,12 @@ class TravelClaim(models.Model):
 
 
 class Receipt(models.Model):
-    claim = models.ForeignKey(TravelClaim, on_delete=models.CASCADE, related_name="receipts")
+    claim = models.ForeignKey(TravelClaim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="receipts")
     file = models.FileField(_("file"), upload_to=receipt_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("receipt")

@@ -53,7 +53,7 @@ class Campaign(models.Model):
         help_text=_("Travel to in-person meetings is reimbursed for the eligible countries of these groups."),
     )
     is_published = models.BooleanField(_("published"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("campaign")
@@ -94,7 +94,8 @@ class ThematicArea(models.Model):
 class DeadlineChange(models.Model):
     """The history of a campaign's deadline: who moved it, when, and why."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadline_changes")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="deadline_changes")
     previous_deadline = models.DateTimeField(_("previous deadline"))
     new_deadline = models.DateTimeField(_("new deadline"))
     reason = models.TextField(_("reason"))
@@ -142,7 +143,7 @@ class Organisation(models.Model):
     size = models.CharField(_("size"), max_length=20, choices=Size.choices, blank=True)
     purchasing_volume = models.CharField(_("yearly purchasing volume"), max_length=20, choices=PurchasingVolume.choices, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -165,21 +166,22 @@ class ResponseStatus(models.TextChoices):
 class Response(models.Model):
     """An organisation's answers to one campaign's survey: at most one per organisation and campaign."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses", verbose_name=_("campaign"))
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses",
+                                 verbose_name=_("campaign"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="responses", verbose_name=_("organisation")
     )
     status = models.CharField(_("status"), max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
     # Every saved change bumps the revision; a submit names the revision it confirms, which makes a
     # double click or a replayed form harmless.
-    revision = models.PositiveIntegerField(default=1)
-    submitted_revision = models.PositiveIntegerField(null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    submitted_revision = models.PositiveIntegerField(_("submitted revision"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     personal_deadline = models.DateTimeField(
         _("personal deadline"), null=True, blank=True,
         help_text=_("A later deadline for this respondent only (an extension or an accepted late expression of interest)."),
     )
-    steps_done = models.JSONField(default=list, blank=True)
+    steps_done = models.JSONField(_("steps done"), default=list, blank=True)
 
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_role = models.CharField(_("job title"), max_length=200, blank=True)
@@ -205,8 +207,8 @@ class Response(models.Model):
         help_text=_("A decision of the secretariat stands over the automatic assessment."),
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("response")
@@ -258,12 +260,14 @@ class EligibilityReview(Response):
 class Respondent(models.Model):
     """A person who may read and change a response. A person answers for one organisation per campaign."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="respondents")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="respondents")
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                 related_name="respondents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="respondents")
     # Denormalised from the response so that the database can enforce one response per person and campaign.
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    is_owner = models.BooleanField(default=False)
-    added_at = models.DateTimeField(auto_now_add=True)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+")
+    is_owner = models.BooleanField(_("is owner"), default=False)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("respondent")
@@ -283,8 +287,9 @@ class InterestLevel(models.IntegerChoices):
 class AreaInterest(models.Model):
     """How strongly a response wants to work on one thematic area (absent means not interested)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="interests")
-    area = models.ForeignKey(ThematicArea, on_delete=models.CASCADE, related_name="interests")
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                 related_name="interests")
+    area = models.ForeignKey(ThematicArea, verbose_name=_("area"), on_delete=models.CASCADE, related_name="interests")
     level = models.PositiveSmallIntegerField(_("level"), choices=InterestLevel.choices)
 
     class Meta:
@@ -308,14 +313,15 @@ cpv_validator = RegexValidator(
 class PlannedPurchase(models.Model):
     """A product, service or work the organisation plans to buy in the coming months."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="purchases")
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                 related_name="purchases")
     description = models.CharField(_("product, service or work"), max_length=300)
     area = models.ForeignKey(
         ThematicArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="purchases", verbose_name=_("area")
     )
     cpv_code = models.CharField(_("CPV code"), max_length=10, blank=True, validators=[cpv_validator])
     expected_timing = models.CharField(_("expected timing"), max_length=100, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("planned purchase")
@@ -329,8 +335,9 @@ class PlannedPurchase(models.Model):
 class AreaChallenge(models.Model):
     """The challenges and unmet needs a response describes for one area of interest."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="challenges")
-    area = models.ForeignKey(ThematicArea, on_delete=models.CASCADE, related_name="challenges")
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                 related_name="challenges")
+    area = models.ForeignKey(ThematicArea, verbose_name=_("area"), on_delete=models.CASCADE, related_name="challenges")
     text = models.TextField(_("challenges and unmet needs"))
 
     class Meta:
@@ -351,12 +358,14 @@ class RequestStatus(models.TextChoices):
 class AccessRequest(models.Model):
     """A colleague asks to work on the response their organisation already started."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="access_requests")
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests")
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                 related_name="access_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.CASCADE,
+                                  related_name="access_requests")
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("access request")
@@ -374,11 +383,13 @@ class AccessRequest(models.Model):
 class LateRequest(models.Model):
     """A late expression of interest, sent after the deadline, that the secretariat may accept."""
 
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="late_request")
+    response = models.OneToOneField(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                    related_name="late_request")
     motivation = models.TextField(_("why you would like to take part"))
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("note on the decision"), blank=True)
 
@@ -396,7 +407,8 @@ class EligibilityDecision(models.Model):
     Rows are never changed or deleted: together they are the history shown on the response.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="eligibility_decisions")
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE,
+                                 related_name="eligibility_decisions")
     previous_outcome = models.CharField(_("outcome before"), max_length=20, choices=Outcome.choices, blank=True)
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
     reason = models.TextField(_("reason"))
@@ -423,7 +435,8 @@ class EligibilityDecision(models.Model):
 class PolicyChange(models.Model):
     """The history of a campaign's country policy: who changed it, when, from what to what."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="policy_changes")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="policy_changes")
     previous_eligible_groups = models.JSONField(_("eligible country groups before"), default=list)
     eligible_groups = models.JSONField(_("eligible country groups"), default=list)
     previous_reimbursed_groups = models.JSONField(_("reimbursed country groups before"), default=list)

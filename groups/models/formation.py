@@ -285,7 +285,7 @@ class ObserverSubscription(models.Model):
     organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
     source = models.CharField(_("came from"), max_length=10, choices=ObserverSource.choices,
                               default=ObserverSource.PUBLIC)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -34,7 +34,7 @@ class InterviewSlot(models.Model):
     mode = models.CharField(_("held by"), max_length=10, choices=InterviewMode.choices, default=InterviewMode.VIDEO)
     video_link = models.URLField(_("video call link"), max_length=500, blank=True,
                                  help_text=_("Required for a video call; the interviewer phones otherwise."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("interview slot")
@@ -98,7 +98,7 @@ class Interview(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=InterviewOutcome.choices, blank=True)
     notes = models.TextField(_("interviewer's notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("interview")

@@ -223,3 +223,17 @@ def test_dates_are_written_as_each_language_writes_them(client, language: str, w
     campaign = CampaignFactory(deadline=deadline, time_zone="Europe/Brussels")
     page = client.get(reverse("campaign_detail", args=[campaign.slug]), HTTP_ACCEPT_LANGUAGE=language)
     assert f"{written} (Europe/Brussels)" in html.unescape(page.content.decode())
+
+
+def test_every_field_of_the_portals_models_has_a_translatable_name() -> None:
+    """A field without verbose_name shows its attribute name ("created at") in English in every language."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    untranslated = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_models() if model._meta.app_label in {"bigbuyers", "surveys", "groups", "communities"}
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False) and not field.auto_created and not isinstance(field.verbose_name, Promise)
+    ]
+    assert not untranslated, f"give these fields a verbose_name in _(): {untranslated}"
