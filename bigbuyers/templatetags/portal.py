@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
-def _form_errors(form: forms.BaseForm, prefix_label: str = "") -> list[tuple[str, str, str]]:
+def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for message in form.non_field_errors():
         rows.append(("", "", message))
@@ -21,7 +21,7 @@ def _form_errors(form: forms.BaseForm, prefix_label: str = "") -> list[tuple[str
         # Radio and checkbox groups are labelled by their first input.
         widget = form.fields[name].widget
         target = f"{bound.auto_id}_0" if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)) else bound.auto_id
-        label = f"{prefix_label}{bound.label}"
+        label = bound.label if row is None else _("Row %(number)s, %(label)s") % {"number": row, "label": bound.label}
         for message in errors:
             rows.append((target, label, message))
     return rows
@@ -36,7 +36,7 @@ def error_summary(*items: Any) -> dict[str, Any]:
             if item.is_bound:
                 errors += [("", "", message) for message in item.non_form_errors()]
                 for index, form in enumerate(item.forms, start=1):
-                    errors += _form_errors(form, _("Row %(number)s, ") % {"number": index})
+                    errors += _form_errors(form, index)
         elif isinstance(item, forms.BaseForm) and item.is_bound:
             errors += _form_errors(item)
     return {"errors": errors}

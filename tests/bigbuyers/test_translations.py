@@ -237,3 +237,13 @@ def test_every_field_of_the_portals_models_has_a_translatable_name() -> None:
         if getattr(field, "concrete", False) and not field.auto_created and not isinstance(field.verbose_name, Promise)
     ]
     assert not untranslated, f"give these fields a verbose_name in _(): {untranslated}"
+
+
+@pytest.mark.django_db
+def test_the_error_summary_writes_label_and_message_as_each_language_does(client, user, campaign) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    url = reverse("survey_step", args=[campaign.slug, "organisation"])
+    french = html.unescape(client.post(url, {}, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "Nom de l'organisation\xa0: Ce champ est obligatoire." in french
+    english = html.unescape(client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Name of the organisation: This field is required." in english
