@@ -25,6 +25,8 @@ Exactly once
     half-way through: the second attempt finds the key and queues nothing, and the outbox's conditional
     claim sends each row once (a claim left by a dead worker is retried after ``outbox.STALE_CLAIM``).
     A message the mail server refused is retried with back-off and shows its error in the admin.
+    Runs do not overlap either (a PostgreSQL advisory lock): a second delivery of the task while the
+    first is going returns at once instead of rendering every reminder again to find its key taken.
 
 Nothing lost
     A run that did not happen (broker down, beat stopped) is made up by the next one, because what is
@@ -47,13 +49,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -94,13 +98,43 @@ def _batches(items: Iterable[Reminder], size: int) -> Iterator[list[Reminder]]:
         yield batch
 
 
+@contextmanager
+def _alone(name: str) -> Iterator[bool]:
+    """Whether this run is the only one of `name` now (a PostgreSQL advisory lock, held until the end).
+
+    Not needed for correctness (the keys are), but a second run at the same moment would render every
+    reminder again only to find its key taken. The lock goes with the connection if the worker dies.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(name.encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Queue every reminder that is due and not queued yet; returns how many were queued.
 
     Safe to run at any time and any number of times, in parallel too: a reminder's key is queued once.
+    A run that starts while another is going returns at once (the other queues everything due).
     A source that fails is logged and skipped; the others still run (and it is asked again next time).
     """
-    now = now or timezone.now()
+    with _alone("bigbuyers.send_due_reminders") as alone:
+        if not alone:
+            log.info("Reminders are being queued by another run; this one stops")
+            return 0
+        return _send_due_reminders(now or timezone.now())
+
+
+def _send_due_reminders(now: dt.datetime) -> int:
     queued = 0
     for path, source in reminder_sources():
         try:

@@ -109,6 +109,36 @@ def test_two_runs_at_the_same_moment_queue_each_reminder_once(monkeypatch):
     assert len(mail.outbox) == 30, "each sent once"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_starts_while_another_is_going_stops_at_once(monkeypatch, caplog):
+    """The second of two deliveries does not render every reminder again only to find its key taken."""
+    import logging
+    import zlib
+
+    now = timezone.now()
+    _use_sources(monkeypatch, _fake_source([_reminder("alone:1", now)]))
+    holding, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:  # holds the run's lock on its own connection, as a run in another worker would
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [zlib.crc32(b"bigbuyers.send_due_reminders")])
+            holding.set()
+            release.wait(10)
+        finally:
+            connection.close()  # the lock goes with the connection
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    assert holding.wait(10)
+    with caplog.at_level(logging.INFO, logger="bigbuyers.reminders"):
+        assert reminders.send_due_reminders(now=now) == 0
+    assert "another run" in caplog.text and not OutgoingEmail.objects.exists()
+    release.set()
+    thread.join(10)
+    assert reminders.send_due_reminders(now=now) == 1
+
+
 # --- Deadline reminders ----------------------------------------------------------------------------
 
 def test_reminder_step_picks_the_latest_reminder_due():
