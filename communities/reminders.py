@@ -34,5 +34,6 @@ def event_reminders(now: dt.datetime) -> Iterator[Reminder]:
         yield Reminder(
             key=f"event-reminder:registration={registration.pk}:starts={int(event.starts_at.timestamp())}",
             to=registration.user.email, template="community_event_reminder", due_at=event.starts_at - lead,
+            language=registration.user.language or settings.LANGUAGE_CODE,
             context={"event": event, "community": event.community, "url": event_url(event)},
         )

@@ -43,6 +43,7 @@ def interview_reminders(now: dt.datetime) -> Iterator[Reminder]:
         for user, is_interviewer in people:
             yield Reminder(
                 key=f"{prefix}:user={user.pk}", to=user.email, template="interview_reminder", due_at=start - lead,
+                language=user.language or settings.LANGUAGE_CODE,
                 context=interview_email_context(interview, for_interviewer=is_interviewer),
             )
 
@@ -74,6 +75,7 @@ def offer_reminders(now: dt.datetime) -> Iterator[Reminder]:
                 continue
             yield Reminder(
                 key=f"{prefix}{respondent.response_id}:user={respondent.user_id}", to=respondent.user.email,
+                language=respondent.user.language or settings.LANGUAGE_CODE,
                 template="group_offer_reminder", due_at=min(o.created_at for o in offers) + lead,
                 context={"campaign": run.campaign, "organisation": respondent.response.organisation,
                          "offers": offers, "url": offer_url(respondent.response, respondent.user),

@@ -47,6 +47,7 @@ def _reminders(respondents: QuerySet[Respondent], *, campaign: Campaign, deadlin
         yield Reminder(
             key=f"{prefix}{respondent.response_id}:user={respondent.user_id}",
             to=respondent.user.email, template="deadline_reminder", due_at=due_at,
+            language=respondent.user.language or settings.LANGUAGE_CODE,  # the person's: no look-up per message
             context={"campaign": campaign, "deadline": deadline, "now": now, "organisation": organisation,
                      "zone": zone_for_country(organisation.country.code or "", campaign.time_zone),
                      "campaign_zone": campaign.time_zone, "survey_url": survey_url},

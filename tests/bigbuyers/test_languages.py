@@ -59,3 +59,22 @@ def test_an_address_without_an_account_gets_the_default_language(committed):  # 
     with committed():
         queue_email(key="k", to="nobody@example.org", template="bulk", context={"subject": "S", "body": "B"})
     assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
+
+
+def test_a_deadline_reminder_is_written_in_the_respondents_language(committed):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bigbuyers import reminders
+    from surveys.models import Response
+    from tests.factories import CampaignFactory, ResponseFactory
+
+    campaign = CampaignFactory(deadline=timezone.now() + dt.timedelta(days=7) - dt.timedelta(hours=1))
+    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email="jan@gemeinde.example", language="de"))
+    Response.objects.filter(pk=response.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
+    with committed():
+        assert reminders.send_due_reminders() == 1
+    [message] = mail.outbox
+    with translation.override("de"):
+        assert translation.gettext("Big Buyers secretariat") in message.body
