@@ -267,6 +267,16 @@ def test_a_respondent_willing_to_be_interviewed_finds_the_interview_page(client,
     assert link not in client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
 
 
+def test_the_campaign_page_offers_to_continue_a_draft_and_to_change_submitted_answers(client, campaign):
+    response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
+    client.force_login(response.respondents.get().user)
+    page = client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
+    assert "Continue the survey" in page and "See or change your answers" not in page
+    Response.objects.filter(pk=response.pk).update(status="submitted", submitted_at=timezone.now())
+    page = client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
+    assert "See or change your answers" in page and "Continue the survey" not in page
+
+
 def test_interview_availability_is_shown_in_the_language_of_the_request(client, campaign):
     response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
     client.force_login(response.respondents.get().user)
