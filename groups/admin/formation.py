@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bigbuyers import exports
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
+from bigbuyers.numbers import number, percent
 from groups.charts import bar_chart
 from groups.exports import OBSERVERS as OBSERVERS_EXPORT
 from groups.models import (
@@ -40,12 +41,19 @@ from groups.selectors.formation import groups_with_commitments, run_figures, run
 from groups.services import formation as services
 from surveys.models import Campaign, Response, ThematicArea
 
+# How a run was solved (groups/matching/search.py), in words for the secretariat.
+METHODS = {
+    "milp": gettext_lazy("one integer programme over areas and places (HiGHS)"),
+    "decomposition": gettext_lazy("area choices bounded and placed by min-cost flows (OR-Tools)"),
+    "checks": gettext_lazy("the input checks alone (no search was needed)"),
+    "greedy": gettext_lazy("the greedy baseline"),
+}
 BODIES_PER_PAGE = 50
 MAX_COMPARED = 6
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.2f} %"
+    return percent(value, 2)
 
 
 # --- Runs --------------------------------------------------------------------------------------------------
@@ -115,7 +123,7 @@ class MatchingExclusionInline(_DraftOnlyInline):
 
 PARAMETERS = ["campaign", "label", "groups", "min_size", "max_size", "max_groups_per_body", "max_country_share",
               "time_limit"]
-OUTCOME = ["status", "solver_status", "figures", "reasons", "groups_table", "bodies_link", "error", "method",
+OUTCOME = ["status", "solver_status", "figures", "reasons", "groups_table", "bodies_link", "error", "method_display",
            "created_by", "created_at", "queued_at", "started_at", "finished_at", "published_at", "published_by"]
 
 
@@ -193,9 +201,12 @@ class MatchingRunAdmin(admin.ModelAdmin):
             return "—"
         return _("Total interest met %(objective)s (proven upper bound %(bound)s, gap %(gap)s); %(served)s bodies "
                  "served of %(bodies)s; solved in %(seconds)s s.") % {
-            "objective": f"{run.objective:g}" if run.objective is not None else "—",
-            "bound": f"{run.bound:g}" if run.bound is not None else "—", "gap": _percent(run.gap),
-            "served": run.bodies_served, "bodies": run.bodies_count, "seconds": run.seconds}
+            "objective": number(run.objective), "bound": number(run.bound), "gap": _percent(run.gap),
+            "served": run.bodies_served, "bodies": run.bodies_count, "seconds": number(run.seconds, 2)}
+
+    @admin.display(description=gettext_lazy("method"))
+    def method_display(self, run: MatchingRun) -> str:
+        return str(METHODS.get(run.method, run.method or "—"))
 
     @admin.display(description=gettext_lazy("why no groups"))
     def reasons(self, run: MatchingRun) -> str:
@@ -210,7 +221,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         if not figures.groups:
             return "—"
         rows = format_html_join("", "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
-                                ((g.area.name, g.size, f"{g.interest:g}") for g in figures.groups))
+                                ((g.area.name, g.size, number(g.interest)) for g in figures.groups))
         return format_html('<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
                            "</tr></thead><tbody>{}</tbody></table>", _("Area"), _("Bodies"), _("Interest met"), rows)
 

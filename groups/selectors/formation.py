@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from bigbuyers.numbers import number, percent
 from groups.models import GroupOffer, MatchingRun, OfferStatus, Placement, WorkingGroup
 from surveys.eligibility import Outcome
 from surveys.models import Campaign, Respondent, Response, ResponseStatus, ThematicArea
@@ -48,12 +49,19 @@ class RunFigures:
 
     @property
     def gap_percent(self) -> str:
-        return "—" if self.run.gap is None else f"{self.run.gap * 100:.2f} %"
+        return percent(self.run.gap, 2)
 
     @property
     def share_percent(self) -> str:
-        share = self.run.max_country_share
-        return "—" if share is None else f"{share * 100:g} %"
+        return percent(self.run.max_country_share)
+
+    @property
+    def objective(self) -> str:
+        return number(self.run.objective)
+
+    @property
+    def seconds(self) -> str:
+        return number(self.run.seconds, 2)
 
 
 def run_figures(runs: Sequence[MatchingRun]) -> list[RunFigures]:

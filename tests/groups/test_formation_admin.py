@@ -102,6 +102,7 @@ def test_staff_create_a_run_pin_and_exclude_solve_and_see_its_bodies(admin_clien
     assert answer.status_code == 302 and run.status == RunStatus.DONE
     html = admin_client.get(change).content.decode()
     assert "Total interest met 9" in html and "Heavy-duty electric vehicles" in html and "Publish…" in html
+    assert "min-cost flows (OR-Tools)" in html or "integer programme" in html, "how it was solved, in words"
     assert admin_client.get(reverse("admin:groups_matchingrun_solve", args=[run.pk])).status_code == 405
     bodies_page = admin_client.get(reverse("admin:groups_matchingrun_bodies", args=[run.pk]))
     text = bodies_page.content.decode()
@@ -124,8 +125,10 @@ def test_runs_are_compared_side_by_side(admin_client, campaign, staff, committed
                                {"action": "compare_runs", "_selected_action": [r.pk for r in runs]})
     assert answer.status_code == 302 and "compare/?ids=" in answer["Location"]
     html = admin_client.get(answer["Location"]).content.decode()
-    assert "no share" in html and "half" in html and "50 %" in html and "0.00 %" in html
+    assert "no share" in html and "half" in html and "50\xa0%" in html and "0.00\xa0%" in html
     assert "Heavy-duty electric vehicles" in html and "Bodies served" in html
+    french = admin_client.get(answer["Location"], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "0,00\xa0%" in french, "figures in the notation of the staff member's language"
 
 
 def test_publishing_from_the_admin_asks_first_then_creates_the_groups(admin_client, campaign, staff, committed):
