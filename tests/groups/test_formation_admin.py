@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -59,6 +61,12 @@ def test_the_demand_picture_shows_charts_and_tables_of_the_interest(admin_client
     assert "Electric buses 2" in html and "34144910-0 (2)" in html and "Charging at depots 1" in html
     eligible = admin_client.get(reverse("admin:groups_matchingrun_demand", args=[campaign.pk]) + "?eligible=1")
     assert '<tr><th scope="row">Circular construction</th><td>0</td><td>1</td>' in eligible.content.decode()
+    # In French the figures read "2,5" but the drawing's coordinates stay numbers SVG understands.
+    french = admin_client.get(reverse("admin:groups_matchingrun_demand", args=[campaign.pk]),
+                              HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    charts = "".join(re.findall(r'<figure class="bar-chart">.*?</figure>', french, flags=re.S))
+    coordinates = re.findall(r'\b(?:x|y|width|height)="([^"]*)"', charts)
+    assert coordinates and not [v for v in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", v)]
 
 
 def test_the_demand_picture_takes_the_same_queries_for_one_response_and_for_many(admin_client, campaign):
