@@ -32,7 +32,7 @@ def _legend(table: Table, y: int) -> SafeString:
         parts.append(format_html('<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
                                  f'<text x="{{}}" y="{{}}" {TEXT}>{{}}</text>',
                                  x, y, COLOURS[index % len(COLOURS)], x + 16, y + 10, name))
-        x += 24 + 7 * len(name)
+        x += 28 + 8 * len(name)  # room for the widest letters of the label
     return _join(parts)
 
 
@@ -75,7 +75,8 @@ def column_chart(table: Table) -> SafeString:
              format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1b1b1b"></line>', left, bottom, WIDTH, bottom),
              format_html(f'<text x="0" y="{{}}" {TEXT}>{{}}</text><text x="0" y="{{}}" {TEXT}>0</text>',
                          top + 10, largest, bottom)]
-    every = max(1, count // 6)
+    # Four period labels at most, each about 7 px a character: "week of 2026-11-23" must not run into the next.
+    every = max(1, -(-count // 4))
     for index, row in enumerate(table.rows):
         x = left + index * slot
         for s, cell in enumerate(row.cells):
@@ -83,7 +84,7 @@ def column_chart(table: Table) -> SafeString:
             parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                      f"{x + s * bar:.1f}", f"{bottom - length:.1f}", f"{bar:.1f}", f"{length:.1f}",
                                      COLOURS[s % len(COLOURS)]))
-        if index % every == 0:
+        if index % every == 0 and x + 7 * len(str(row.label)) <= WIDTH:
             parts.append(format_html(f'<text x="{{}}" y="{{}}" {TEXT}>{{}}</text>', f"{x:.1f}", bottom + 16, row.label))
     return _frame(table, height, _join(parts))
 

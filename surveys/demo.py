@@ -140,6 +140,9 @@ def _answer(campaign: Campaign, areas: list[ThematicArea], organisation: Organis
         response.interview_mode, response.interview_availability = "", []
         response.save(update_fields=["interview_mode", "interview_availability"])
     Respondent.objects.create(response=response, user=user, campaign=campaign, is_owner=True)
+    # Started a few days before it was last answered, within the campaign (the dashboard draws both).
+    started = max(campaign.opens_at, when - dt.timedelta(days=organisation.pk % 5))
+    Response.objects.filter(pk=response.pk).update(created_at=started, updated_at=when)
     # Zipf-like popularity: the first areas of the list are the most shared.
     chosen = [a for i, a in enumerate(areas) if rng.random() < 0.8 / (1 + i * 0.35)] or [areas[0]]
     for area in chosen:
