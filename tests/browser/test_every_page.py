@@ -170,3 +170,50 @@ def _formation_data() -> dict[str, object]:
         "confirm_token": formation.observer_confirm_url(subscription).rsplit("/", 2)[-2],
         "unsubscribe_token": subscription.token,
     }
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "de-DE"])
+def test_the_public_buyers_pages_are_accessible_and_valid_in_french_and_german(browser, live_server, locale):  # type: ignore[no-untyped-def]
+    """Translations carry markup (links inside sentences) and longer words: the same checks in each language."""
+    campaign = CampaignFactory(slug="open")
+    closed = CampaignFactory(slug="closed", deadline=timezone.now() - dt.timedelta(days=1))
+    respondent = UserFactory(email="respondent@city.example")
+    response = ResponseFactory(campaign=campaign, respondent=respondent, steps_done=list(STEP_SLUGS))
+    interest(response, "hdev")
+    ResponseFactory(campaign=closed, respondent=respondent)
+    outsider = UserFactory(email="outsider@springfield.example")
+    ResponseFactory(campaign=campaign, respondent=outsider, steps_done=["organisation"], eligibility="not_eligible",
+                    organisation=OrganisationFactory(name="City of Springfield", country="US"))
+    unsure = UserFactory(email="unsure@syndicat.example")
+    ResponseFactory(campaign=campaign, respondent=unsure, steps_done=["organisation"], eligibility="needs_review",
+                    organisation=OrganisationFactory(name="Syndicat mixte", body_type="other"))
+    users = {"respondent": respondent, "new": UserFactory(email="new@city.example"), "outsider": outsider,
+             "unsure": unsure}
+    language = locale[:2]
+    context = browser.new_context(base_url=live_server.url, locale=locale, timezone_id="Europe/Lisbon")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None)
+    documents: dict[str, str] = {}
+    failures: dict[str, list[dict]] = {}
+    try:
+        for visit in pages(campaign.slug, closed.slug):
+            context.clear_cookies()
+            if visit.as_user in users:
+                sign_in(context, users[visit.as_user], live_server)
+            answer = page.goto(visit.path)
+            assert answer is not None and answer.status < 500, visit
+            if visit.submit_empty_form:
+                with page.expect_navigation():
+                    page.locator("main form button[type=submit]").last.click()
+            assert page.locator("html").get_attribute("lang") == language, visit
+            documents[visit.name] = page.content() if visit.submit_empty_form else answer.text()
+            if violations := axe_violations(page):
+                failures[visit.name] = violations
+    finally:
+        context.close()
+    assert not failures, "\n".join(f"{name}: {v}" for name, v in failures.items())
+    errors = html_errors(documents)
+    assert not errors, errors
+    assert not problems, f"the browser reported: {problems}"
