@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -529,6 +530,7 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "country_code", "body_type", "size", "purchasing_volume"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "city.example" means https://
     list_filter = ["body_type", "size"]
     # icontains on the name: a trigram-index scan on PostgreSQL (surveys/migrations/0003).
     search_fields = ["name"]
