@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bigbuyers
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test services install node-tools chromium start-services check-deploy bench clean
+.PHONY: run test services install node-tools chromium gettext start-services check-deploy bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# GNU gettext: msgfmt checks the translation catalogues in the tests (and compilemessages needs it).
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing GNU gettext for the translation checks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
 # Start PostgreSQL and Redis when they are down (the machine's services, as DEVELOPERS.md says).
 start-services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; sleep 2; }
@@ -40,7 +46,7 @@ run: $(STAMP)
 	DEBUG=1 CACHE_BACKEND=locmem CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 CACHE_BACKEND=locmem CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) node-tools chromium start-services
+test: $(STAMP) node-tools chromium gettext start-services
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=bigbuyers.test_settings
 	$(BIN)/bandit --quiet --recursive --severity-level medium bigbuyers surveys groups communities
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest -p no:cacheprovider
