@@ -43,9 +43,14 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """A fresh browser page; CSP violations and page errors reported in the console fail the test."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Lisbon")
+def page(request, browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser page; CSP violations and page errors reported in the console fail the test.
+
+    British English unless a test asks for another browser language:
+    ``@pytest.mark.parametrize("page", ["fr-FR"], indirect=True)``.
+    """
+    locale = getattr(request, "param", "en-GB")
+    context = browser.new_context(base_url=live_server.url, locale=locale, timezone_id="Europe/Lisbon")
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []

@@ -53,3 +53,30 @@ def html_errors(documents: dict[str, str]) -> dict[str, list[str]]:
         name = paths.get(url.rsplit("/", 1)[-1], url)
         errors.setdefault(name, []).append(f"line {message.get('lastLine')}: {message.get('message')}")
     return errors
+
+
+def check_pages(page, visits, users, live_server, *, after=None) -> None:  # type: ignore[no-untyped-def]
+    """Open each of `visits` (tests/browser/pages.py) as its person, press its main button when it asks,
+    and fail on any serious axe-core violation or Nu HTML Checker error. `after(visit, answer)` adds a
+    test's own checks on each page, once it is shown."""
+    from tests.browser.helpers import sign_in
+
+    documents: dict[str, str] = {}
+    failures: dict[str, list[dict]] = {}
+    for visit in visits:
+        page.context.clear_cookies()
+        if visit.as_user in users:
+            sign_in(page.context, users[visit.as_user], live_server, code_given=visit.code_given)
+        answer = page.goto(visit.path)
+        assert answer is not None and answer.status < 500, visit
+        if visit.submit_empty_form:
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").last.click()
+        if after is not None:
+            after(visit, answer)
+        documents[visit.name] = page.content() if visit.submit_empty_form else answer.text()
+        if violations := axe_violations(page):
+            failures[visit.name] = violations
+    assert not failures, "\n".join(f"{name}: {v}" for name, v in failures.items())
+    errors = html_errors(documents)
+    assert not errors, errors

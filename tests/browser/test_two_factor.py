@@ -9,8 +9,8 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import TOTP
 
-from tests.browser.checks import axe_violations, html_errors
-from tests.browser.helpers import sign_in, staff_with_app
+from tests.browser.checks import check_pages
+from tests.browser.helpers import staff_with_app
 from tests.browser.pages import two_factor_pages
 from tests.factories import StaffFactory
 
@@ -19,24 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_two_factor_pages_are_accessible_and_valid(page, live_server):  # type: ignore[no-untyped-def]
     users = {"staff": StaffFactory(email="secretariat@bigbuyers.example"), "staff-with-app": staff_with_app()}
-    documents: dict[str, str] = {}
-    failures: dict[str, list[dict]] = {}
-    for visit in two_factor_pages():
-        page.context.clear_cookies()
-        sign_in(page.context, users[visit.as_user], live_server, code_given=visit.code_given)
-        answer = page.goto(visit.path)
-        assert answer is not None and answer.status == 200 and page.url == live_server.url + visit.path, visit
+
+    def same_page_then_the_codes_message(visit, answer):  # type: ignore[no-untyped-def]
+        assert answer.status == 200 and answer.url == live_server.url + visit.path, visit
         if visit.submit_empty_form:
-            with page.expect_navigation():
-                page.locator("main form button[type=submit]").last.click()
             assert "Enter the 6-digit code your app shows." in page.content(), visit
-        documents[visit.name] = page.content() if visit.submit_empty_form else answer.text()
-        violations = axe_violations(page)
-        if violations:
-            failures[visit.name] = violations
-    assert not failures, "\n".join(f"{name}: {v}" for name, v in failures.items())
-    errors = html_errors(documents)
-    assert not errors, errors
+
+    check_pages(page, two_factor_pages(), users, live_server, after=same_page_then_the_codes_message)
 
 
 def _code(secret: str, *, steps_ahead: int = 0) -> str:
