@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -81,13 +82,14 @@ def queue_messages(bulk_email_id: int) -> int:
     context = message_context(bulk_email)
     queued = 0
     recipients = (BulkEmailRecipient.objects.filter(bulk_email=bulk_email, user__is_active=True)
-                  .order_by("pk").values_list("user_id", "user__email").iterator(chunk_size=BATCH))
+                  .order_by("pk").values_list("user_id", "user__email", "user__language").iterator(chunk_size=BATCH))
     while batch := list(islice(recipients, BATCH)):
-        keys = {user_id: bulk_key(bulk_email.pk, user_id) for user_id, _email in batch}
+        keys = {user_id: bulk_key(bulk_email.pk, user_id) for user_id, _email, _language in batch}
         known = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         with transaction.atomic():
-            for user_id, email in batch:
+            for user_id, email, language in batch:
                 if keys[user_id] not in known and queue_email(key=keys[user_id], to=email, template=TEMPLATE,
-                                                               context=context):
+                                                               context=context,
+                                                               language=language or settings.LANGUAGE_CODE):
                     queued += 1
     return queued

@@ -52,10 +52,6 @@ BODIES_PER_PAGE = 50
 MAX_COMPARED = 6
 
 
-def _percent(value: float | None) -> str:
-    return percent(value, 2)
-
-
 # --- Runs --------------------------------------------------------------------------------------------------
 
 class _CampaignRowsFormSet(forms.BaseInlineFormSet):
@@ -182,7 +178,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("gap"), ordering="gap")
     def gap_display(self, run: MatchingRun) -> str:
-        return _percent(run.gap)
+        return percent(run.gap, 2)
 
     @admin.display(description=gettext_lazy("bodies served"))
     def served(self, run: MatchingRun) -> str:
@@ -201,7 +197,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
             return "—"
         return _("Total interest met %(objective)s (proven upper bound %(bound)s, gap %(gap)s); %(served)s bodies "
                  "served of %(bodies)s; solved in %(seconds)s s.") % {
-            "objective": number(run.objective), "bound": number(run.bound), "gap": _percent(run.gap),
+            "objective": number(run.objective), "bound": number(run.bound), "gap": percent(run.gap, 2),
             "served": run.bodies_served, "bodies": run.bodies_count, "seconds": number(run.seconds, 2)}
 
     @admin.display(description=gettext_lazy("method"))
