@@ -31,6 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import recreate_database  # noqa: E402 - after the path
+
 DB = "bench_backoffice"
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -39,17 +42,6 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 COUNTRIES = ["FR", "DE", "IT", "ES", "NL", "PL", "BE", "AT", "SE", "PT", "CZ", "DK", "FI", "IE", "NO"]
 BATCH = 5000
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB}")
-    connection.close()
 
 
 def setup() -> None:
@@ -182,7 +174,7 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=250_000)
     parser.add_argument("--repeat", type=int, default=15)
     options = parser.parse_args()
-    recreate_database()
+    recreate_database(DB)
     setup()
     data = seed(options.responses, max(options.organisations, options.responses))
     campaign, client = data["campaign"], _client(data["staff"])

@@ -28,22 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import recreate_database  # noqa: E402 - after the path
+
 DB = "bench_bigbuyers"
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 PORT = 8765
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB}")
-    connection.close()
 
 
 def _session_cookie(user: object) -> str:
@@ -159,7 +151,7 @@ def main() -> None:
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    recreate_database()
+    recreate_database(DB)
     slug, cookie, csrf, community, member_cookie = seed(options.responses)
     server = serve(options.workers)
     try:

@@ -34,6 +34,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import recreate_database  # noqa: E402 - after the path
+
 DB = "bench_reminders"
 REDIS = "redis://127.0.0.1:6379/9"
 SMTP_PORT = 8825
@@ -73,17 +76,6 @@ class Sink:
     def reset(self) -> None:
         with self.lock:
             self.recipients.clear()
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB}")
-    connection.close()
 
 
 def seed(drafts: int) -> None:
@@ -187,7 +179,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (prefork)")
     options = parser.parse_args()
 
-    recreate_database()
+    recreate_database(DB)
     seed(options.drafts)
     sink = Sink()
     sink.controller.start()
