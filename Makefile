@@ -51,10 +51,12 @@ test: $(STAMP) node-tools chromium gettext start-services
 	$(BIN)/bandit --quiet --recursive --severity-level medium bigbuyers surveys groups communities
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest -p no:cacheprovider
 
-# Production-like: gunicorn, a Celery worker and Celery beat against PostgreSQL and Redis.
+# Production-like: gunicorn, a Celery worker (both queues) and Celery beat against PostgreSQL and Redis; the
+# worker and beat are started again when they exit (bin/keep-running). Migrations run without a statement
+# timeout (an index on a big table may take longer than DATABASE_STATEMENT_TIMEOUT).
 services: $(STAMP) start-services
 	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (50+ characters), ALLOWED_HOSTS and DATABASE_URL first; see README."; exit 2; }
-	$(BIN)/python manage.py migrate --noinput
+	DATABASE_STATEMENT_TIMEOUT=0 $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/honcho start -f Procfile
 

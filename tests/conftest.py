@@ -69,11 +69,30 @@ def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-de
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Rate-limit counters live in the shared cache (Redis): each test starts from none."""
+    """Rate-limit counters live in the shared cache (Redis): each test starts from none. Each test also
+    starts with Redis counted as answering (the circuits of bigbuyers/cache.py and bigbuyers/queueing.py
+    are per process, and a test may have opened them)."""
     from django.core.cache import cache
 
+    from bigbuyers import cache as resilient_cache
+    from bigbuyers import queueing
+
+    resilient_cache._outages.clear()
+    queueing.broker.succeeded()
     cache.clear()
     yield
+    resilient_cache._outages.clear()
+    queueing.broker.succeeded()
+
+
+@pytest.fixture
+def ratelimit_clock(monkeypatch):  # type: ignore[no-untyped-def]
+    """The rate limits' clock, stopped in the middle of a window: counts cannot straddle two windows."""
+    import types
+
+    clock = types.SimpleNamespace(now=1_800_000_300.0)
+    monkeypatch.setattr("bigbuyers.ratelimit.time", types.SimpleNamespace(time=lambda: clock.now))
+    return clock
 
 
 @pytest.fixture(autouse=True)
@@ -98,10 +117,14 @@ def worker() -> Iterator[object]:
 
     from bigbuyers.celery import app
 
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
-    app.conf.task_always_eager = True
+    # The app reads Django's settings with the CELERY namespace: `task_always_eager` is found under its
+    # namespaced name first, so that is the one to change (changing `task_always_eager` has no effect).
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+            yield running
+    finally:
+        app.conf.CELERY_TASK_ALWAYS_EAGER = True
 
 
 def wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
