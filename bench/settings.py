@@ -9,9 +9,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("BEHIND_TLS_PROXY", "0")
 
+from bigbuyers.env import Rate  # noqa: E402
 from bigbuyers.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.urls"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-RATELIMIT_SUBMIT_PER_IP = "1000000/60"
-RATELIMIT_SIGNIN_PER_IP = "1000000/60"
+RATELIMIT_SUBMIT_PER_IP = Rate(1_000_000, 60)
+RATELIMIT_SIGNIN_PER_IP = Rate(1_000_000, 60)

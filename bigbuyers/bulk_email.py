@@ -9,6 +9,7 @@ of ``sent_at``) and, after the commit, a task queues one outbox message per reci
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from itertools import islice
 from typing import Any
@@ -20,9 +21,12 @@ from django.utils import timezone
 
 from bigbuyers.models import BulkEmail, BulkEmailRecipient, OutgoingEmail, User
 from bigbuyers.outbox import queue_email, render_email
+from bigbuyers.queueing import enqueue
 
 TEMPLATE = "bulk"
 BATCH = 1000
+# How long a claimed message may wait for its task before the periodic pick-up queues it again.
+PICKUP_DELAY = dt.timedelta(minutes=2)
 
 
 def bulk_key(bulk_email_id: int, user_id: int) -> str:
@@ -67,7 +71,28 @@ def send_bulk_email(bulk_email: BulkEmail, *, by: User) -> bool:
 def _enqueue(bulk_email_id: int) -> None:
     from bigbuyers.tasks import queue_bulk_email
 
-    queue_bulk_email.delay(bulk_email_id=bulk_email_id)
+    # Broker away: the claimed message waits, and requeue_stranded (bigbuyers.requeue_bulk_emails) queues it.
+    enqueue(queue_bulk_email, bulk_email_id=bulk_email_id)
+
+
+def requeue_stranded(*, now: dt.datetime | None = None) -> int:
+    """Queue again the bulk e-mails sent (claimed) more than PICKUP_DELAY ago whose messages never reached
+    the outbox (their task was never queued: Redis was away); returns how many.
+
+    Looks at the last week's e-mails only, and checks one outbox key each (the first recipient's, queued
+    first): a task that died half-way is redelivered by Celery itself (acks_late).
+    """
+    now = now or timezone.now()
+    stranded = 0
+    recent = BulkEmail.objects.filter(sent_at__lt=now - PICKUP_DELAY, sent_at__gt=now - dt.timedelta(days=7),
+                                      recipient_count__gt=0)
+    for bulk_email_id in recent.values_list("pk", flat=True):
+        first = (BulkEmailRecipient.objects.filter(bulk_email_id=bulk_email_id, user__is_active=True)
+                 .order_by("pk").values_list("user_id", flat=True).first())
+        if first is not None and not OutgoingEmail.objects.filter(key=bulk_key(bulk_email_id, first)).exists():
+            stranded += 1
+            _enqueue(bulk_email_id)
+    return stranded
 
 
 def queue_messages(bulk_email_id: int) -> int:

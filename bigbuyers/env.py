@@ -6,7 +6,9 @@ deployment should stop the process at start-up, not surface as odd behaviour lat
 
 from __future__ import annotations
 
+import math
 import os
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -91,3 +93,37 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     if scheme not in schemes:
         raise ImproperlyConfigured(f"{name}={value!r} must be a URL starting with one of: {', '.join(s + '://' for s in schemes)}.")
     return value
+
+
+class Rate(NamedTuple):
+    """A rate limit: at most `count` requests per window of `seconds`."""
+
+    count: int
+    seconds: int
+
+
+def env_rate(name: str, default: str) -> Rate:
+    """Return the variable, written "count/seconds" (``20/600``: 20 per 10 minutes), as a Rate."""
+    value = env_str(name, default)
+    count, _, seconds = value.partition("/")
+    try:
+        rate = Rate(int(count), int(seconds))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate: write count/seconds, e.g. 20/600.") from None
+    if rate.count < 1 or rate.seconds < 1:
+        raise ImproperlyConfigured(f"{name}={value!r}: the count and the seconds must both be at least 1.")
+    return rate
+
+
+def env_seconds(name: str, default: float, *, minimum: float) -> float:
+    """Return the variable as a number of seconds (decimals allowed), at least `minimum`."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds.") from None
+    if not (math.isfinite(number) and number >= minimum):
+        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum} seconds.")
+    return number

@@ -100,6 +100,10 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"))
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    interactive = models.BooleanField(
+        _("a person waits for it"), default=False,
+        help_text=_("Sent ahead of bulk e-mails: sign-in links, confirmations, bookings."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -1,10 +1,19 @@
-"""The outbox: record e-mails inside the caller's transaction, send them after it commits, once."""
+"""The outbox: record e-mails inside the caller's transaction, send them after it commits, once.
+
+Once, as far as the portal can know: a message is claimed by a conditional update before it is sent and
+marked sent after the SMTP server accepted it. A worker killed between those two moments leaves a claim
+that is retried after ``STALE_CLAIM``, so that message goes out a second time: delivery is at least once.
+Each message keeps one Message-ID however often it is tried (:func:`message_id`), so mail systems that
+drop repeated Message-IDs (and mail clients, which show one conversation entry) drop the duplicate.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Mapping
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +25,7 @@ from django.utils import timezone, translation
 
 from bigbuyers.languages import language_of
 from bigbuyers.models import EmailStatus, OutgoingEmail
+from bigbuyers.queueing import INTERACTIVE, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +55,15 @@ def queue_email(
     language: str | None = None,
     not_before: dt.datetime | None = None,
     attachments: list[dict[str, str]] | None = None,
+    interactive: bool = False,
 ) -> OutgoingEmail | None:
     """Record an e-mail under `key` and send it once the current transaction commits.
 
     Returns None when a message with the same key exists already: it was (or will be) sent, and
     must not go out twice. `attachments` are dicts with filename, content (text) and mimetype.
     `language` defaults to the one the recipient last used the portal in (the portal's default for
-    an address without an account).
+    an address without an account). `interactive`: a person waits for this message at the screen
+    (a sign-in link, a confirmation of what they just did): it goes ahead of bulk mail.
     """
     if language is None:  # not written for the person at hand: in the recipient's own language
         language = language_of(to)
@@ -60,22 +72,31 @@ def queue_email(
         with transaction.atomic():
             email = OutgoingEmail.objects.create(
                 key=key, to=to, subject=subject, body_text=text, body_html=html,
-                attachments=attachments or [], not_before=not_before or timezone.now(),
+                attachments=attachments or [], not_before=not_before or timezone.now(), interactive=interactive,
             )
     except IntegrityError:
         return None
     if email.not_before <= timezone.now():
-        transaction.on_commit(lambda: _enqueue(email.pk))
+        transaction.on_commit(lambda: _enqueue(email.pk, interactive=interactive))
     return email
 
 
-def _enqueue(email_id: int) -> None:
+def _enqueue(email_id: int, *, interactive: bool) -> None:
     from bigbuyers.tasks import send_outgoing_email
 
-    try:
-        send_outgoing_email.delay(email_id=email_id)
-    except Exception:  # noqa: BLE001 - the broker is away: the periodic drain sends it later
-        log.warning("Broker unavailable; e-mail %s stays in the outbox", email_id, exc_info=True)
+    if enqueue(send_outgoing_email, queue=INTERACTIVE if interactive else None, email_id=email_id):
+        return
+    # Redis is away. A person waits for this one (a sign-in link): send it from this request, so that
+    # signing in keeps working; the claim keeps it single. Others wait for the periodic drain.
+    if interactive:
+        send_email_now(email_id)
+
+
+def message_id(email: OutgoingEmail) -> str:
+    """The message's Message-ID: made from the outbox row, so the same on every attempt."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "bigbuyers.invalid"
+    digest = hashlib.sha256(email.key.encode()).hexdigest()[:16]
+    return f"<outbox.{email.pk}.{digest}@{domain}>"
 
 
 def send_email_now(email_id: int) -> bool:
@@ -92,7 +113,8 @@ def send_email_now(email_id: int) -> bool:
     if not claimed:
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to],
+                                     headers={"Message-ID": message_id(email)})
     message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
@@ -107,10 +129,15 @@ def send_email_now(email_id: int) -> bool:
         )
         log.warning("Sending e-mail %s failed (attempt %s)", email_id, attempts, exc_info=True)
         return False
-    OutgoingEmail.objects.filter(pk=email_id).update(
+    _mark_sent(email)
+    return True
+
+
+def _mark_sent(email: OutgoingEmail) -> None:
+    # Until this update commits, the message counts as not sent (see the module's docstring).
+    OutgoingEmail.objects.filter(pk=email.pk).update(
         status=EmailStatus.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, last_error=""
     )
-    return True
 
 
 def due_email_ids(limit: int = 500) -> list[int]:
@@ -121,6 +148,6 @@ def due_email_ids(limit: int = 500) -> list[int]:
             Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED], not_before__lte=now)
             | Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
         )
-        .order_by("not_before")
+        .order_by("-interactive", "not_before")  # what a person waits for first
         .values_list("pk", flat=True)[:limit]
     )

@@ -1,20 +1,37 @@
 """Rate limits kept in the shared cache (Redis), so that every web process counts together.
 
-A fixed window per key: simple, cheap (one INCR), and good enough against a script that hammers
-the sign-in form; the limits are settings so that operators can tune them.
+A fixed window per key, aligned on the clock (the window of 600 s that contains now): simple, cheap (one
+INCR), good enough against a script that hammers the sign-in form, and it tells the client exactly how
+long to wait (``Retry-After``: the rest of the window). The limits are settings (``RATELIMIT_*``,
+"count/seconds", read at start-up by ``bigbuyers.env.env_rate``).
+
+When Redis does not answer (bigbuyers/cache.py raises CacheUnavailable for a counter), each web process
+counts in its own memory with the same limits until Redis is back: sign-in and submitting keep working,
+and a script is still slowed down, at most WEB_CONCURRENCY times the limit overall. Neither refusing
+everyone (sign-in would be down with Redis) nor counting nothing (no limit at all) was acceptable.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from bigbuyers.cache import CacheUnavailable
+from bigbuyers.env import Rate
+
+# Used only while Redis does not answer; bounded (LocMemCache culls beyond MAX_ENTRIES).
+_in_process = LocMemCache("bigbuyers-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -24,46 +41,56 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
-    """Count one attempt of `identity` in `scope`; False once more than `limit` were made in `window` s."""
-    digest = hashlib.sha256(identity.strip().lower().encode()).hexdigest()[:32]
-    key = f"ratelimit:{scope}:{digest}"
-    cache.add(key, 0, timeout=window)
+def _count(store: BaseCache, key: str, timeout: int) -> int:
+    store.add(key, 0, timeout=timeout)
     try:
-        count = cache.incr(key)
+        return store.incr(key)
     except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        store.set(key, 1, timeout=timeout)
+        return 1
 
 
-def too_many_requests(request: HttpRequest) -> HttpResponse:
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "600"
+def hit(scope: str, identity: str, *, rate: Rate, now: float | None = None) -> int | None:
+    """Count one attempt of `identity` in `scope`.
+
+    Returns None while at most `rate.count` attempts were made in the current window, else the seconds
+    until that window ends (when trying again can work).
+    """
+    now = time.time() if now is None else now
+    window, elapsed = divmod(now, rate.seconds)
+    remaining = max(1, math.ceil(rate.seconds - elapsed))
+    digest = hashlib.sha256(identity.strip().lower().encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}:{int(window)}"
+    try:
+        count = _count(cache, key, remaining + 1)
+    except CacheUnavailable:
+        count = _count(_in_process, key, remaining + 1)
+    return None if count <= rate.count else remaining
+
+
+def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse:
+    """The 429 page, saying how long to wait (rounded up to the minute), with a matching Retry-After."""
+    response = render(request, "429.html", {"wait_minutes": math.ceil(retry_after / 60)}, status=429)
+    response["Retry-After"] = str(retry_after)
     return response
 
 
 def limit_posts(scope: str, *, per_ip: str, per_field: tuple[str, str] | None = None) -> Callable[..., Any]:
     """Limit POSTs to a view per client address, and optionally per value of a form field.
 
-    `per_ip` and the second item of `per_field` name settings holding "count/seconds".
+    `per_ip` and the second item of `per_field` name settings holding a Rate.
     """
-
-    def parse(setting: str) -> tuple[int, int]:
-        count, seconds = getattr(settings, setting).split("/")
-        return int(count), int(seconds)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "POST":
-                count, seconds = parse(per_ip)
-                allowed = hit(f"{scope}:ip", client_ip(request), limit=count, window=seconds)
+                waits = [hit(f"{scope}:ip", client_ip(request), rate=getattr(settings, per_ip))]
                 if per_field and request.POST.get(per_field[0]):
-                    count, seconds = parse(per_field[1])
-                    allowed = hit(f"{scope}:{per_field[0]}", request.POST[per_field[0]], limit=count, window=seconds) and allowed
-                if not allowed:
-                    return too_many_requests(request)
+                    waits.append(hit(f"{scope}:{per_field[0]}", request.POST[per_field[0]],
+                                     rate=getattr(settings, per_field[1])))
+                if exceeded := [wait for wait in waits if wait is not None]:
+                    return too_many_requests(request, retry_after=max(exceeded))
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -12,8 +12,19 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
-from bigbuyers.env import env_bool, env_int, env_int_list, env_list, env_str, env_time_zone, env_url
+from bigbuyers.env import (
+    env_bool,
+    env_int,
+    env_int_list,
+    env_list,
+    env_rate,
+    env_seconds,
+    env_str,
+    env_time_zone,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,19 +100,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer must not hold every request for minutes: connecting gives up after
+# DATABASE_CONNECT_TIMEOUT seconds (libpq waits 2 at least) and a statement after DATABASE_STATEMENT_TIMEOUT
+# (0: no limit, as `make services` runs the migrations); either way the page says "try again" (503).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=2)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss"))
+# How long the cache (sessions, rate limits) waits for Redis before carrying on without it.
+REDIS_TIMEOUT = env_seconds("REDIS_TIMEOUT", 0.5, minimum=0.05)
 CACHE_BACKEND = env_str("CACHE_BACKEND", "redis")
 if CACHE_BACKEND == "redis":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down is a cache miss, never an error page (bigbuyers/cache.py says why and how).
+    CACHES = {"default": {
+        "BACKEND": "bigbuyers.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+    }}
 elif CACHE_BACKEND == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_BACKEND={CACHE_BACKEND!r} must be 'redis' or 'locmem'.")
 
 # Sessions are read from the cache and written through to the database: no query per request to find
-# who is signed in, and nobody is signed out when the cache is flushed.
+# who is signed in, and nobody is signed out when the cache is flushed. When Redis does not answer, the
+# cache answers "not there" and sessions are read from (and written to) the database alone.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "bigbuyers.User"
@@ -172,9 +200,34 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+# A task running when Redis goes away finishes (its e-mail marked sent in PostgreSQL) rather than being
+# cancelled half-way; its message comes back and finds the work done (every task is idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Two queues: "interactive" for e-mails a person waits for at the screen (sign-in links, confirmations,
+# bookings), "celery" for the rest (bulk e-mails, reminders, solving). A worker consumes both and always
+# takes from "interactive" first ("priority" order), so a sign-in link never waits behind a batch.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("interactive"), Queue("celery")]
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "queue_order_strategy": "priority",
+    # A Redis that hangs (rather than refusing) must not hold a request or the worker for long.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 25,
+}
+# A request that cannot queue a task does not wait for Redis: the task's work is recorded in PostgreSQL
+# (the outbox, a queued run) and the periodic tasks pick it up (bigbuyers/queueing.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Beat writes a heartbeat as it runs (bigbuyers/heartbeats.py; /healthz?deep=1 reports it) and wakes at
+# least every 30 s to do so.
+CELERY_BEAT_SCHEDULER = "bigbuyers.heartbeats:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_TIMEZONE = TIME_ZONE
 
 # Security headers; production (DEBUG off) is meant to pass `manage.py check --deploy`.
+CSRF_FAILURE_VIEW = "bigbuyers.errors.csrf_failure"  # "the form has expired", in the portal's layout
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -206,10 +259,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Rate limits ("count/seconds"), counted in the shared cache.
-RATELIMIT_SIGNIN_PER_IP = env_str("RATELIMIT_SIGNIN_PER_IP", "20/600")
-RATELIMIT_SIGNIN_PER_EMAIL = env_str("RATELIMIT_SIGNIN_PER_EMAIL", "5/600")
-RATELIMIT_SUBMIT_PER_IP = env_str("RATELIMIT_SUBMIT_PER_IP", "60/600")
+# Rate limits ("count/seconds"), counted in the shared cache (each web process on its own while Redis
+# does not answer: bigbuyers/ratelimit.py).
+RATELIMIT_SIGNIN_PER_IP = env_rate("RATELIMIT_SIGNIN_PER_IP", "20/600")
+RATELIMIT_SIGNIN_PER_EMAIL = env_rate("RATELIMIT_SIGNIN_PER_EMAIL", "5/600")
+RATELIMIT_SUBMIT_PER_IP = env_rate("RATELIMIT_SUBMIT_PER_IP", "60/600")
 
 # Staff sign-in with a password is locked after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

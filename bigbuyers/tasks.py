@@ -29,6 +29,12 @@ def queue_bulk_email(*, bulk_email_id: int) -> int:
     return bulk_email.queue_messages(bulk_email_id)
 
 
+@shared_task(name="bigbuyers.requeue_bulk_emails")
+def requeue_bulk_emails() -> int:
+    """Queue again the e-mails to many people whose task never reached Redis; returns how many."""
+    return bulk_email.requeue_stranded()
+
+
 @shared_task(name="bigbuyers.expire_personal_data")
 def expire_personal_data() -> int:
     """Erase personal data of campaigns closed for longer than the retention period (daily)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from groups.models import MatchingRun
-from groups.services import formation
+from groups.services import formation, pickup
 
 
 @shared_task(name="groups.solve_matching_run")
@@ -25,3 +25,9 @@ def send_offer_emails(*, run_id: int) -> int:
     if run is None:
         return 0
     return formation.send_offer_emails(run)
+
+
+@shared_task(name="groups.requeue_stranded_work")
+def requeue_stranded_work() -> int:
+    """Queue again the solves and offer e-mails whose task never reached Redis or whose worker died."""
+    return pickup.requeue_stranded_runs() + pickup.requeue_offer_emails()

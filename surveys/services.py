@@ -77,7 +77,7 @@ def request_signin_link(*, email: str, next_path: str) -> None:
             to=user.email,
             template="signin_link",
             context={"url": signin_url(user, next_path), "hours": settings.SESAME_MAX_AGE // 3600},
-            language=translation.get_language(),
+            language=translation.get_language(), interactive=True,
         )
 
 
@@ -306,7 +306,7 @@ def submit_response(response: Response, *, revision: int) -> bool:
             context={"response": response, "answers": answers, "first_time": first_time,
                      "deadline": deadline_for(campaign, response), "zone": campaign.time_zone,
                      "survey_url": settings.SITE_URL + reverse("survey_review", args=[campaign.slug])},
-            language=translation.get_language(),
+            language=translation.get_language(), interactive=True,
         )
     return True
 

@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 
 from bigbuyers.models import OutgoingEmail, User
 from bigbuyers.outbox import queue_email
+from bigbuyers.queueing import enqueue
 from groups.matching import Problem, Solution, parse_problem, solve
 from groups.models import (
     GroupOffer,
@@ -133,19 +134,18 @@ def queue_run(run: MatchingRun, *, now: dt.datetime | None = None) -> bool:
             pk=run.pk,
         ).update(status=RunStatus.QUEUED, queued_at=now, started_at=None, error="")
         if changed:
-            transaction.on_commit(lambda: _enqueue_solve(run.pk))
+            transaction.on_commit(lambda: enqueue_solve(run.pk))
     if changed:
         run.status, run.queued_at = RunStatus.QUEUED, now
     return bool(changed)
 
 
-def _enqueue_solve(run_id: int) -> None:
+def enqueue_solve(run_id: int) -> None:
+    """Queue the solve of a queued run (after the commit that queued it)."""
     from groups.tasks import solve_matching_run
 
-    try:
-        solve_matching_run.delay(run_id=run_id)
-    except Exception:  # noqa: BLE001 - the broker is away: the run stays queued and can be restarted
-        log.warning("Broker unavailable; matching run %s stays queued", run_id, exc_info=True)
+    # Broker away: the run stays queued and groups.requeue_stranded_work queues it again.
+    enqueue(solve_matching_run, run_id=run_id)
 
 
 def _area_names(areas: list[ThematicArea]) -> dict[int, str]:
@@ -297,17 +297,16 @@ def publish_run(run: MatchingRun, *, by: User | None, now: dt.datetime | None = 
                        explanation=explanations.get(str(p.response_id), ""))
             for p in run.placements.order_by("response_id", "area_id").iterator(chunk_size=2000)
         ], batch_size=2000)
-        transaction.on_commit(lambda: _enqueue_offer_emails(run.pk))
+        transaction.on_commit(lambda: enqueue_offer_emails(run.pk))
     return groups
 
 
-def _enqueue_offer_emails(run_id: int) -> None:
+def enqueue_offer_emails(run_id: int) -> None:
+    """Queue the e-mails of a published run's offers (after the commit that published it)."""
     from groups.tasks import send_offer_emails
 
-    try:
-        send_offer_emails.delay(run_id=run_id)
-    except Exception:  # noqa: BLE001 - the admin's "Send the offers' e-mails" button sends them later
-        log.warning("Broker unavailable; the offers of run %s wait for their e-mails", run_id, exc_info=True)
+    # Broker away: groups.requeue_stranded_work (or the admin's "Send the offers' e-mails") sends them later.
+    enqueue(send_offer_emails, run_id=run_id)
 
 
 def offer_token(response: Response, user: User) -> str:
@@ -506,7 +505,7 @@ def subscribe_observer(*, email: str, name: str = "", organisation_name: str = "
         subscription.confirmation_sent_at = now
         subscription.save(update_fields=["name", "organisation_name", "confirmation_sent_at"])
         queue_email(key=f"observer-confirm:subscription={subscription.pk}:day={now:%Y%m%d}", to=subscription.email,
-                    template="observer_confirm", language=language,
+                    template="observer_confirm", language=language, interactive=True,
                     context={"subscription": subscription, "url": observer_confirm_url(subscription),
                              "days": settings.OBSERVER_CONFIRM_DAYS})
     return subscription
@@ -535,7 +534,7 @@ def confirm_observer(subscription: ObserverSubscription, *, now: dt.datetime | N
         if changed:
             subscription.refresh_from_db()
             queue_email(key=f"observer-welcome:subscription={subscription.pk}:at={now.timestamp():.0f}",
-                        to=subscription.email, template="observer_welcome",
+                        to=subscription.email, template="observer_welcome", interactive=True,
                         context={"subscription": subscription,
                                  "unsubscribe_url": observer_unsubscribe_url(subscription)})
     return bool(changed)

@@ -124,7 +124,7 @@ def book_interview(
         if current is not None:
             if current.slot_id == slot.pk:
                 return current
-            return _move(current, slot, zone=zone, now=now)
+            return _move(current, slot, zone=zone, now=now, interactive=source == InterviewSource.RESPONDENT)
         try:
             with transaction.atomic():
                 interview = Interview.objects.create(
@@ -135,7 +135,9 @@ def book_interview(
             raise SlotTaken() from None
         interview = current_interview(response)
         assert interview is not None
-        _send_calendar(interview, method=ics.REQUEST, to_interviewer=slot.interviewer, now=now)
+        # The respondent waits for this one at the screen; automatic assignment sends a batch.
+        _send_calendar(interview, method=ics.REQUEST, to_interviewer=slot.interviewer, now=now,
+                       interactive=source == InterviewSource.RESPONDENT)
         return interview
 
 
@@ -144,7 +146,8 @@ def reschedule_interview(interview: Interview, *, slot: InterviewSlot, now: dt.d
     return book_interview(interview.response, slot=slot, zone=interview.time_zone, source=interview.source, now=now)
 
 
-def _move(interview: Interview, slot: InterviewSlot, *, zone: str | None, now: dt.datetime) -> Interview:
+def _move(interview: Interview, slot: InterviewSlot, *, zone: str | None, now: dt.datetime,
+          interactive: bool) -> Interview:
     previous_interviewer = interview.slot.interviewer
     try:
         with transaction.atomic():
@@ -159,7 +162,8 @@ def _move(interview: Interview, slot: InterviewSlot, *, zone: str | None, now: d
         # The first interviewer's calendar must drop the event; the new one gets it.
         _send_calendar(interview, method=ics.CANCEL, to_interviewer=previous_interviewer, to_respondents=False,
                        now=now)
-    _send_calendar(interview, method=ics.REQUEST, to_interviewer=slot.interviewer, moved=True, now=now)
+    _send_calendar(interview, method=ics.REQUEST, to_interviewer=slot.interviewer, moved=True, now=now,
+                   interactive=interactive)
     return interview
 
 
@@ -177,13 +181,13 @@ def cancel_interview(interview: Interview, *, now: dt.datetime | None = None) ->
         return False
     interview = Interview.objects.select_related("slot__interviewer", "slot__campaign", "response__organisation",
                                                  "response__campaign").get(pk=interview.pk)
-    _send_calendar(interview, method=ics.CANCEL, to_interviewer=interview.slot.interviewer, now=now)
+    _send_calendar(interview, method=ics.CANCEL, to_interviewer=interview.slot.interviewer, now=now, interactive=True)
     return True
 
 
 def _send_calendar(
     interview: Interview, *, method: str, to_interviewer: User | None, to_respondents: bool = True,
-    moved: bool = False, now: dt.datetime,
+    moved: bool = False, now: dt.datetime, interactive: bool = False,
 ) -> None:
     """Queue the calendar message of the interview's current SEQUENCE to its people (one key per person)."""
     respondents = [r.user for r in respondents_of(interview.response)]
@@ -198,7 +202,7 @@ def _send_calendar(
     for user, is_interviewer in recipients:
         queue_email(
             key=f"interview:{interview.pk}:seq={interview.sequence}:{method.lower()}:user={user.pk}",
-            to=user.email, template=template, attachments=[attachment],
+            to=user.email, template=template, attachments=[attachment], interactive=interactive,
             context=interview_email_context(interview, for_interviewer=is_interviewer, moved=moved),
         )
 

@@ -10,13 +10,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from bigbuyers.env import Rate
 from tests.factories import StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ratelimit_clock")]
 
 
 def test_signin_link_requests_are_limited_per_address(client, settings, committed):
-    settings.RATELIMIT_SIGNIN_PER_EMAIL = "3/600"
+    settings.RATELIMIT_SIGNIN_PER_EMAIL = Rate(3, 600)
     with committed():
         answers = [client.post(reverse("signin"), {"email": "eva@city.example"}, REMOTE_ADDR=f"10.0.0.{n}")
                    for n in range(5)]
@@ -26,13 +27,13 @@ def test_signin_link_requests_are_limited_per_address(client, settings, committe
 
 
 def test_signin_link_requests_are_limited_per_ip_whatever_the_address(client, settings):
-    settings.RATELIMIT_SIGNIN_PER_IP = "4/600"
+    settings.RATELIMIT_SIGNIN_PER_IP = Rate(4, 600)
     codes = [client.post(reverse("signin"), {"email": f"p{n}@city.example"}).status_code for n in range(6)]
     assert codes == [302] * 4 + [429] * 2
 
 
 def test_unknown_and_known_addresses_count_the_same(client, user, settings):
-    settings.RATELIMIT_SIGNIN_PER_EMAIL = "1/600"
+    settings.RATELIMIT_SIGNIN_PER_EMAIL = Rate(1, 600)
     for email in (user.email, "nobody@nowhere.example"):
         assert client.post(reverse("signin"), {"email": email}).status_code == 302
         assert client.post(reverse("signin"), {"email": email}).status_code == 429
