@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
+from bigbuyers.urls import handler400, handler403, handler404, handler500  # noqa: F401 - the portal's error pages
+
 PAGE_SIZE = 100
 
 PLAIN_LIST = engines["django"].from_string(

@@ -8,6 +8,12 @@ admin.site.site_header = _("Big Buyers secretariat")
 admin.site.site_title = _("Big Buyers secretariat")
 admin.site.index_title = _("Campaigns, responses and communities")
 
+# Error pages in the portal's layout, rendered without the database or the cache (bigbuyers/errors.py).
+handler400 = "bigbuyers.errors.bad_request"
+handler403 = "bigbuyers.errors.permission_denied"
+handler404 = "bigbuyers.errors.page_not_found"
+handler500 = "bigbuyers.errors.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
