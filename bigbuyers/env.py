@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import os
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
+T = TypeVar("T", int, float)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -40,18 +42,22 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off.")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    """Return the variable as an integer, at least `minimum` when given."""
+def _number(name: str, default: T, convert: Callable[[str], T], what: str, minimum: T | None, unit: str = "") -> T:
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        number = int(value)
+        number = convert(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-    if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+        raise ImproperlyConfigured(f"{name}={value!r} is not {what}.") from None
+    if not math.isfinite(number) or minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}{unit}.")
     return number
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """Return the variable as an integer, at least `minimum` when given."""
+    return _number(name, default, int, "a whole number", minimum)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -117,13 +123,4 @@ def env_rate(name: str, default: str) -> Rate:
 
 def env_seconds(name: str, default: float, *, minimum: float) -> float:
     """Return the variable as a number of seconds (decimals allowed), at least `minimum`."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds.") from None
-    if not (math.isfinite(number) and number >= minimum):
-        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum} seconds.")
-    return number
+    return _number(name, default, float, "a number of seconds", minimum, " seconds")
