@@ -4,13 +4,20 @@ Every task the portal queues from a request stands for work already recorded in 
 transaction (an outbox row, a queued matching run, a claimed bulk e-mail), and a periodic task finds that
 work again if its message never reached Redis (`bigbuyers.drain_outbox`, `bigbuyers.requeue_bulk_emails`,
 `groups.requeue_stranded_work`). So when Redis does not answer, the request simply goes on: the work waits
-for Redis to come back, it is not lost. A circuit keeps a hung Redis from costing its timeout on every
-request meanwhile.
+for Redis to come back, it is not lost.
+
+A request waits at most ``DEADLINE`` for Redis to take the task (publishing to a Redis that hangs would
+otherwise take Celery's and kombu's retries times the socket timeout: over ten seconds). A task sent
+later than that is harmless: every task is idempotent. After a failure, a circuit skips Redis for a few
+seconds, so that a hung Redis costs one deadline per process, not one per request.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import redis
@@ -22,7 +29,17 @@ from bigbuyers.circuit import Circuit
 log = logging.getLogger(__name__)
 
 INTERACTIVE = "interactive"  # the queue of e-mails a person waits for (settings.CELERY_TASK_QUEUES)
+DEADLINE = 1.0  # seconds a request waits for Redis to take a task
 broker = Circuit("Celery broker (Redis)", pause=10.0)
+_publisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="enqueue")
+
+
+def _new_publisher() -> None:  # a forked process (a prefork worker) has none of its parent's threads
+    global _publisher
+    _publisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="enqueue")
+
+
+os.register_at_fork(after_in_child=_new_publisher)
 
 
 def enqueue(task: Task, *, queue: str | None = None, **kwargs: Any) -> bool:
@@ -36,10 +53,11 @@ def enqueue(task: Task, *, queue: str | None = None, **kwargs: Any) -> bool:
     if broker.is_open:
         log.info("Broker unavailable; %s(%s) waits for the periodic pick-up", task.name, kwargs)
         return False
+    sending = _publisher.submit(task.apply_async, kwargs=kwargs, queue=queue)
     try:
-        task.apply_async(kwargs=kwargs, queue=queue)
-    except (OperationalError, redis.RedisError, OSError) as error:  # the work stays recorded in the database
-        broker.failed(error)
+        sending.result(timeout=DEADLINE)
+    except (FutureTimeout, OperationalError, redis.RedisError, OSError) as error:  # the work stays recorded
+        broker.failed(error if not isinstance(error, FutureTimeout) else TimeoutError(f"no answer in {DEADLINE} s"))
         log.warning("Broker unavailable; %s(%s) waits for the periodic pick-up", task.name, kwargs)
         return False
     broker.succeeded()

@@ -164,3 +164,14 @@ def test_the_cache_misses_while_redis_is_down_and_forgets_what_changed_meanwhile
         portal_on.resume()
     assert cache.get("greeting") is None  # the value written meanwhile is not in Redis; the old one is gone
     assert cache.incr("counter") == 2
+
+
+def test_with_redis_hanging_a_sign_in_link_still_goes_out(portal_on):
+    portal_on.pause()  # every call to Redis would wait for its timeouts (and Celery's and kombu's retries)
+    try:
+        visitor = Client()
+        assert visitor.post(reverse("signin"), {"email": "jan.novak@praha.example"}).status_code == 302
+        assert link_in_last_email("jan.novak@praha.example")  # sent from the request: Redis did not take the task
+        assert visitor.get("/healthz").json()["redis"] == "down"
+    finally:
+        portal_on.resume()
