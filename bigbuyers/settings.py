@@ -103,7 +103,7 @@ DATABASES = {
 # A database that does not answer must not hold every request for minutes: connecting gives up after
 # DATABASE_CONNECT_TIMEOUT seconds (libpq waits 2 at least) and a statement after DATABASE_STATEMENT_TIMEOUT
 # (0: no limit, as `make services` runs the migrations); either way the page says "try again" (503).
-DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=2)
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30, minimum=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update({

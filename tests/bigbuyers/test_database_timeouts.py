@@ -38,7 +38,7 @@ def _run(argument: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_connection_has_the_configured_timeouts(settings):
-    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 5
+    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 3
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("30s",)
