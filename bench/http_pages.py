@@ -18,39 +18,22 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.scratch import recreate_database  # noqa: E402 - after the path
+from bench.stack import gunicorn, session_cookie, stop, wait_http  # noqa: E402
 
 DB = "bench_bigbuyers"
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 PORT = 8765
-
-
-def _session_cookie(user: object) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from importlib import import_module
-
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806 - a class
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def seed(responses: int) -> tuple[str, str, str, str, str]:
@@ -91,24 +74,14 @@ def seed(responses: int) -> tuple[str, str, str, str, str]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum keeps them on a live database
     membership = Membership.objects.select_related("community", "user").order_by("pk").first()
-    return (campaign.slug, _session_cookie(user), _get_new_csrf_string(), membership.community.slug,
-            _session_cookie(membership.user))
+    return (campaign.slug, session_cookie(user), _get_new_csrf_string(), membership.community.slug,
+            session_cookie(membership.user))
 
 
 def serve(workers: int) -> subprocess.Popen[bytes]:
-    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [str(gunicorn), "bigbuyers.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
-         "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ}, start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/minimal/", timeout=1)  # noqa: S310 - loopback
-            return process
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    process = gunicorn(PORT, workers=workers, env={})
+    wait_http(f"http://127.0.0.1:{PORT}/bench/minimal/")
+    return process
 
 
 def wrk(path: str, *, seconds: int, connections: int, cookie: str = "", post_body: str = "", csrf: str = "") -> dict[str, float]:
@@ -168,8 +141,7 @@ def main() -> None:
         for name, path, extra in targets:
             results.append((name, wrk(path, seconds=options.seconds, connections=options.connections, **extra)))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
     baseline = results[0][1]["rps"]
     print(f"gunicorn {options.workers} workers, {options.connections} connections, {options.seconds} s each, "
           f"{options.responses} responses in the database")

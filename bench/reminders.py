@@ -23,19 +23,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.scratch import recreate_database  # noqa: E402 - after the path
+from bench.stack import Sink, celery_worker, stop  # noqa: E402
 
 DB = "bench_reminders"
 REDIS = "redis://127.0.0.1:6379/9"
@@ -50,32 +47,6 @@ ENV = {
     "CELERY_TASK_ALWAYS_EAGER": "0",
 }
 os.environ.update(ENV)
-
-
-class Sink:
-    """An SMTP server on loopback that keeps the recipients of every message it is given."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.recipients: Counter[str] = Counter()
-        self.last_at = 0.0
-        self.lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=SMTP_PORT)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
-        with self.lock:
-            self.recipients.update(envelope.rcpt_tos)
-            self.last_at = time.perf_counter()
-        return "250 Message accepted for delivery"
-
-    def received(self) -> int:
-        with self.lock:
-            return sum(self.recipients.values())
-
-    def reset(self) -> None:
-        with self.lock:
-            self.recipients.clear()
 
 
 def seed(drafts: int) -> None:
@@ -107,12 +78,8 @@ def seed(drafts: int) -> None:
 
 
 def start_worker(concurrency: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **ENV}
-    return subprocess.Popen(  # noqa: S603 - our own virtual environment's celery
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "bigbuyers", "worker", "--pool", "prefork",
-         "--concurrency", str(concurrency), "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    return celery_worker(env=ENV, concurrency=concurrency,
+                         options=("--without-gossip", "--without-mingle", "--without-heartbeat"))
 
 
 def wait_until_quiet(sink: Sink, expected: int, *, timeout: float) -> float:
@@ -146,8 +113,7 @@ def portal_run(sink: Sink, drafts: int, concurrency: int) -> tuple[float, int]:
         last = wait_until_quiet(sink, drafts, timeout=600)
         return last - started, OutgoingEmail.objects.filter(status=EmailStatus.SENT).count()
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        stop(worker)
 
 
 def baseline_run(sink: Sink, drafts: int) -> float:
@@ -181,16 +147,16 @@ def main() -> None:
 
     recreate_database(DB)
     seed(options.drafts)
-    sink = Sink()
-    sink.controller.start()
+    sink = Sink(SMTP_PORT)
+    sink.start()
     try:
         portal_seconds, sent = portal_run(sink, options.drafts, options.concurrency)
         received = sink.received()
-        duplicates = sum(count - 1 for count in sink.recipients.values() if count > 1)
+        duplicates = sum(count - 1 for count in sink.recipients.values() if count > 1)  # one message per address
         missing = options.drafts - len(sink.recipients)
         baseline_seconds = baseline_run(sink, options.drafts)
     finally:
-        sink.controller.stop()
+        sink.stop()
 
     portal_rate, baseline_rate = options.drafts / portal_seconds, options.drafts / baseline_seconds
     print(f"{options.drafts:,} drafts due for their 7-day reminder; the reminders task delivered twice;"
