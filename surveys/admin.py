@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
@@ -52,7 +53,9 @@ from surveys.models import (
 POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
 
 
-class ThematicAreaInline(admin.TabularInline):
+class ThematicAreaInline(TranslationTabularInline):
+    """The areas, with their name and description in each language (English is required, the others fall back to it)."""
+
     model = ThematicArea
     extra = 0
     fields = ["position", "code", "name", "description"]
@@ -184,7 +187,7 @@ class PolicyChangeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TranslationAdmin):
     form = CampaignAdminForm
     list_display = ["name", "slug", "opens_at", "deadline", "time_zone", "is_published", "responses_link",
                     "eligibility_counts"]
