@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from modeltranslation.translator import TranslationOptions, register
 
-from surveys.models import Campaign, ThematicArea
+from surveys.models import Campaign, Choice, Question, QuestionnairePage, ThematicArea
 
 
 @register(Campaign)
@@ -24,6 +24,23 @@ class CampaignTranslation(TranslationOptions):
 class ThematicAreaTranslation(TranslationOptions):
     fields = ("name", "description")
     required_languages = {"en": ("name",)}
+
+
+@register(QuestionnairePage)
+class QuestionnairePageTranslation(TranslationOptions):
+    fields = ("title", "introduction")
+
+
+@register(Question)
+class QuestionTranslation(TranslationOptions):
+    fields = ("label", "help_text", "unit", "low_label", "high_label")
+    required_languages = {"en": ("label",)}
+
+
+@register(Choice)
+class ChoiceTranslation(TranslationOptions):
+    fields = ("label",)
+    required_languages = {"en": ("label",)}
 
 
 def translated(path: str) -> Coalesce:
