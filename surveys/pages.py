@@ -66,12 +66,16 @@ class PageContext:
         return structure.answers_by_item(questionnaire_services.current_answers(self.response))
 
     @cached_property
+    def built_in(self) -> structure.BuiltInValues:
+        assert self.response is not None
+        return questionnaire_services.built_in_values(self.response)
+
+    @cached_property
     def visibility(self) -> Visibility:
         """What this response is asked: computed from its answers only when the questionnaire has conditions."""
         if self.response is None or not self.questionnaire.has_conditions:
             return structure.everything_visible(self.questionnaire)
-        return structure.visibility(self.questionnaire, questionnaire_services.built_in_values(self.response),
-                                    self.answers)
+        return structure.visibility(self.questionnaire, self.built_in, self.answers)
 
     @cached_property
     def pages(self) -> list[Page]:
@@ -219,9 +223,13 @@ def _consent_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
 
 def _custom_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
     assert ctx.response is not None
-    questions = [q for q in page.asked if ctx.visibility.shows(q)]
+    shown = ctx.visibility
+    if ctx.questionnaire.has_conditions:  # this page's own conditions are decided when it is sent
+        shown = structure.visibility(ctx.questionnaire, ctx.built_in, ctx.answers, open_page=page.key)
+    questions = [q for q in page.asked if shown.shows(q)]
     areas = ctx.interested_areas() if any(q.per_area for q in questions) else []
-    return {"form": CustomPageForm(data, questions=questions, areas=areas, answers=ctx.answers)}
+    return {"form": CustomPageForm(data, questions=questions, areas=areas, answers=ctx.answers, live=shown.live,
+                                   values=shown.values)}
 
 
 def _custom_save(ctx: PageContext, page: Page, forms: Forms) -> Response:

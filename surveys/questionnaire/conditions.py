@@ -353,3 +353,40 @@ def evaluate(node: Node, values: Mapping[str, Value]) -> bool:
 def holds(text: str, values: Mapping[str, Value]) -> bool:
     """Whether the condition `text` holds; an empty condition always holds."""
     return True if not text.strip() else evaluate(parse(text), values)
+
+
+def describe(node: Node, labels: Mapping[str, str], choices: Mapping[str, Mapping[str, str]]) -> str:
+    """The condition in words for the respondent ("“Joint procurement?” is “Yes”"), questions named by their
+    label and choices by theirs."""
+    def name(key: str) -> str:
+        return f"“{labels.get(key, key)}”"
+
+    def value(n: Node, key: str | None) -> str:
+        if isinstance(n, Literal) and isinstance(n.value, str):
+            text = choices.get(key or "", {}).get(n.value, n.value)
+            return f"“{text}”"
+        if isinstance(n, Literal):
+            return str(n.value).lower() if isinstance(n.value, bool) else f"{n.value}"
+        return words(n)
+
+    def words(n: Node) -> str:
+        if isinstance(n, BoolOp):
+            joined = f" {_('and') if n.op == 'and' else _('or')} "
+            return joined.join(words(p) if not isinstance(p, BoolOp) else f"({words(p)})" for p in n.parts)
+        if isinstance(n, Not):
+            return _("not (%(condition)s)") % {"condition": words(n.part)}
+        if isinstance(n, Selected):
+            return _("%(question)s includes %(choice)s") % {"question": name(n.key),
+                                                             "choice": value(Literal(n.choice), n.key)}
+        if isinstance(n, CountSelected):
+            return _("the number of choices in %(question)s") % {"question": name(n.key)}
+        if isinstance(n, Ref):
+            return name(n.key)
+        if isinstance(n, Compare):
+            key = n.left.key if isinstance(n.left, Ref) else n.right.key if isinstance(n.right, Ref) else None
+            verbs = {"=": _("is"), "!=": _("is not"), "<": _("is less than"), ">": _("is more than"),
+                     "<=": _("is at most"), ">=": _("is at least")}
+            return f"{value(n.left, key)} {verbs[n.op]} {value(n.right, key)}"
+        return value(n, None)
+
+    return words(node)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from surveys.forms import MAX_TEXT, PortalForm
 from surveys.models import ThematicArea
+from surveys.questionnaire import conditions
 from surveys.questionnaire.models import Answer, Question, QuestionKind
 from surveys.questionnaire.structure import answer_value, date_text, number_text
 
@@ -87,8 +88,8 @@ FIELD_BUILDERS: dict[str, Callable[..., forms.Field]] = {
 }
 
 
-def form_field(question: Question, *, label: str | None = None) -> forms.Field:
-    help_text = question.help_text
+def form_field(question: Question, *, label: str | None = None, only_if: str = "") -> forms.Field:
+    help_text = " ".join(filter(None, [question.help_text, only_if]))
     if question.kind == QuestionKind.NUMBER and question.unit:
         help_text = " ".join(filter(None, [help_text, _("In %(unit)s.") % {"unit": question.unit}]))
     return FIELD_BUILDERS[question.kind](
@@ -119,16 +120,42 @@ class CustomPageForm(PortalForm):
     """The questions of a custom page shown to this response, one field each (per area: one per area chosen)."""
 
     def __init__(self, *args: Any, questions: Sequence[Question], areas: Sequence[ThematicArea],
-                 answers: Mapping[tuple[int, int | None], Answer], **kwargs: Any) -> None:
+                 answers: Mapping[tuple[int, int | None], Answer], live: Mapping[int, str] | None = None,
+                 values: Mapping[str, conditions.Value] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items: list[Item] = []
+        # Questions whose condition reads this page's own answers: asked with the condition in words, and
+        # decided on the server once the page is sent (no script needed).
+        self.live = dict(live or {})
+        self.base_values = dict(values or {})
+        labels = {q.key: str(q.label) for q in questions}
+        choices = {q.key: {c.key: str(c.label) for c in q.choices.all()} for q in questions}
+        choices.update({q.key: {"yes": _("Yes"), "no": _("No")} for q in questions if q.kind == QuestionKind.YES_NO})
         for question in questions:
+            only_if = ""
+            if question.pk in self.live:
+                only_if = _("Only if %(condition)s.") % {"condition": conditions.describe(
+                    conditions.parse(self.live[question.pk]), labels, choices)}
             for area in (areas if question.per_area else [None]):
                 item = Item(question, area, field_name(question, area))
                 self.items.append(item)
                 label = f"{question.label} – {area.name}" if area is not None else None
-                self.fields[item.name] = form_field(question, label=label)
+                self.fields[item.name] = form_field(question, label=label, only_if=only_if)
                 self.initial[item.name] = initial_value(question, answers.get((question.pk, area.pk if area else None)))
+
+    def clean(self) -> dict[str, Any]:
+        """Questions whose condition does not hold with this page's answers are not asked: no error, no answer."""
+        data = super().clean()
+        values = dict(self.base_values)
+        for item in self.items:
+            question = item.question
+            if question.pk in self.live and not conditions.holds(self.live[question.pk], values):
+                self.errors.pop(item.name, None)
+                data[item.name] = None
+                continue
+            if item.area is None:
+                values[question.key] = data.get(item.name)
+        return data
 
     def groups(self) -> list[tuple[Question, list[forms.BoundField]]]:
         """The bound fields grouped by question, for the page's template (a fieldset per question asked per area)."""

@@ -5,8 +5,9 @@
 - the challenges per area and every question asked per area come after the areas of interest;
 - keys are unique in the questionnaire (pages and questions alike, as names are in an XLSForm) and none is
   a word the portal uses itself;
-- a condition reads only answers of earlier pages (evaluated on the server before the page is shown),
-  and is written in the supported subset (surveys/questionnaire/conditions.py).
+- a page's condition reads only answers of earlier pages; a question's condition reads earlier pages and
+  the questions before it on its own page (evaluated on the server: before the page is shown, and again
+  with the page's own answers when it is sent), in the supported subset (surveys/questionnaire/conditions.py).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def check_structure(pages: list[PageSpec]) -> list[str]:
         seen.add(page.key)
         if page.relevant:
             problems += _condition(page.relevant, known, _name(page))
+        on_page: list[str] = []
         for question in page.questions:
             where = question.where or (_("question “%(key)s”") % {"key": question.key})
             if question.key in seen:
@@ -82,8 +84,9 @@ def check_structure(pages: list[PageSpec]) -> list[str]:
                 problems.append(_("%(where)s: a question asked per area comes after the areas of interest.")
                                 % {"where": where})
             if question.relevant:
-                problems += _condition(question.relevant, known, where)
-        # Answers of this page are known to the pages after it, not to itself (no script needed).
+                problems += _condition(question.relevant, known + on_page, where)
+            if not question.per_area:
+                on_page.append(question.key)
         known += BUILT_IN_KEYS.get(page.kind, ())
         known += [q.key for q in page.questions if not q.per_area]
         interests_done = interests_done or page.kind == PageKind.INTERESTS

@@ -186,6 +186,8 @@ class Visibility:
 
     pages: set[str]
     questions: set[int]
+    values: dict[str, conditions.Value] = field(default_factory=dict)  # what conditions read, after every page
+    live: dict[int, str] = field(default_factory=dict)  # question id -> a condition read again when the page is sent
 
     def shows_page(self, key: str) -> bool:
         return key in self.pages
@@ -201,18 +203,34 @@ def _holds(text: str, values: Mapping[str, conditions.Value]) -> bool:
         return True  # a condition that no longer reads (checked when saved): ask rather than hide
 
 
-def visibility(questionnaire: Questionnaire, built_in: BuiltInValues, answers: Mapping[Item, Answer]) -> Visibility:
-    """Pages and questions shown, in one pass in order: conditions read earlier pages, and a hidden question
-    counts as unanswered for the conditions after it (as in XLSForm)."""
+def _reads_own_page(question: Question, page: Page) -> bool:
+    try:
+        read = set(conditions.references(conditions.parse(question.relevant)))
+    except conditions.ConditionError:
+        return False
+    return bool(read & {q.key for q in page.asked if q.pk != question.pk})
+
+
+def visibility(questionnaire: Questionnaire, built_in: BuiltInValues, answers: Mapping[Item, Answer], *,
+               open_page: str | None = None) -> Visibility:
+    """Pages and questions shown, in one pass in order: conditions read earlier answers, and a hidden question
+    counts as unanswered for the conditions after it (as in XLSForm).
+
+    On `open_page` (the page being shown), a question whose condition reads another question of the same page
+    is shown with its condition in words, and decided when the page is sent (``live``).
+    """
     values: dict[str, conditions.Value] = built_in.as_values()
     pages: set[str] = set()
     shown: set[int] = set()
+    live: dict[int, str] = {}
     for page in questionnaire.pages:
         if not _holds(page.relevant, values):
             continue
         asked = False
         for question in page.asked:
-            if not _holds(question.relevant, values):
+            if page.key == open_page and question.relevant and _reads_own_page(question, page):
+                live[question.pk] = question.relevant
+            elif not _holds(question.relevant, values):
                 continue
             shown.add(question.pk)
             asked = True
@@ -220,7 +238,7 @@ def visibility(questionnaire: Questionnaire, built_in: BuiltInValues, answers: M
                 values[question.key] = answer_value(question, answers.get((question.pk, None)))
         if asked or not page.is_custom:
             pages.add(page.key)
-    return Visibility(pages, shown)
+    return Visibility(pages, shown, values, live)
 
 
 def everything_visible(questionnaire: Questionnaire) -> Visibility:

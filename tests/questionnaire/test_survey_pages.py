@@ -200,3 +200,22 @@ def test_a_page_of_thirty_questions_makes_as_many_queries_as_a_page_of_one(clien
         assert client.get(_url(campaign, "one")).status_code == 200
     with django_assert_num_queries(10):
         assert client.get(_url(campaign, "many")).status_code == 200
+
+
+def test_a_condition_on_the_same_page_is_said_in_words_and_decided_when_the_page_is_sent(client, campaign):
+    rows = pages(campaign, ("plans", "Plans", 2))
+    question(rows["plans"], "joint", "yes_no", "Joint procurement?", required=True)
+    partners = question(rows["plans"], "partners", "short_text", "With whom?", required=True,
+                        relevant="${joint} = 'yes'")
+    response = _respondent(client, campaign)
+    page = client.get(_url(campaign, "plans")).content.decode()
+    assert "Only if “Joint procurement?” is “Yes”." in page and 'name="q_partners"' in page
+    # Not asked when the answer on the same page says so: no "required" error, and nothing kept.
+    assert client.post(_url(campaign, "plans"), {"q_joint": "no", "q_partners": "Lyon"}).status_code == 302
+    assert not Answer.objects.filter(question=partners).exists()
+    # Shown again with the page: the answer it depends on can change on the same page.
+    assert "Only if “Joint procurement?” is “Yes”." in client.get(_url(campaign, "plans")).content.decode()
+    answer = client.post(_url(campaign, "plans"), {"q_joint": "yes"})
+    assert answer.status_code == 400 and "This field is required." in answer.content.decode()
+    client.post(_url(campaign, "plans"), {"q_joint": "yes", "q_partners": "Lyon"})
+    assert Answer.objects.get(question=partners, response=response).text == "Lyon"
