@@ -30,6 +30,8 @@ from bigbuyers.paginators import EstimatedCountPaginator
 from surveys import admin_views, selectors, services
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
+from surveys.questionnaire.admin import QuestionnairePageInline, questionnaire_urls
+from surveys.questionnaire.services import ensure_pages
 from surveys.country_groups import COUNTRY_GROUPS, EU
 from surveys.eligibility import Outcome
 from surveys.models import (
@@ -193,7 +195,7 @@ class CampaignAdmin(TranslationAdmin):
                     "eligibility_counts"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ThematicAreaInline, DeadlineChangeInline, PolicyChangeInline]
+    inlines = [ThematicAreaInline, QuestionnairePageInline, DeadlineChangeInline, PolicyChangeInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         # Counted in the same query as the campaigns: the list and the page do not grow with the responses.
@@ -257,6 +259,7 @@ class CampaignAdmin(TranslationAdmin):
             path("<int:campaign_id>/dashboard/", view(partial(admin_views.dashboard_view, site=self.admin_site)),
                  name="surveys_campaign_dashboard"),
             path("<int:campaign_id>/report/", view(admin_views.report_view), name="surveys_campaign_report"),
+            *questionnaire_urls(view, self.admin_site),
             *super().get_urls(),
         ]
 
@@ -264,6 +267,10 @@ class CampaignAdmin(TranslationAdmin):
         extra_context = {**(extra_context or {}),
                          "extend_url": reverse("admin:surveys_campaign_extend_deadline", args=[object_id])}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        ensure_pages(form.instance)  # a campaign's questionnaire is written out on its first save
 
     def extend_deadline_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = get_object_or_404(Campaign, pk=campaign_id)

@@ -139,7 +139,8 @@ class CustomPageForm(PortalForm):
             for area in (areas if question.per_area else [None]):
                 item = Item(question, area, field_name(question, area))
                 self.items.append(item)
-                label = f"{question.label} – {area.name}" if area is not None else None
+                # Asked per area: the question is the fieldset's legend, each field is named by its area.
+                label = area.name if area is not None else None
                 self.fields[item.name] = form_field(question, label=label, only_if=only_if)
                 self.initial[item.name] = initial_value(question, answers.get((question.pk, area.pk if area else None)))
 

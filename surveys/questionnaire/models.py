@@ -137,7 +137,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["page__position", "position", "pk"]
+        ordering = ["page", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "key"], name="question_key_unique_per_campaign"),
             models.CheckConstraint(condition=Q(scale_points__in=[5, 7]), name="question_scale_of_5_or_7"),
