@@ -70,7 +70,7 @@ def _specs(campaign: Campaign, *, pages: list[QuestionnairePage] | None = None,
     if question is not None and question.retired_at is None:
         own = questions.setdefault(question.page_id, [])
         own.append(question)
-        own.sort(key=lambda q: (q.position, q.pk or 0))
+        own.sort(key=lambda q: (q.position, q.pk or float("inf")))  # a new question goes after its equals
     return [PageSpec(r.kind, r.key, r.relevant, [QuestionSpec(q.key, q.per_area, q.relevant) for q in questions.get(r.pk, [])])
             for r in rows]
 
@@ -289,7 +289,11 @@ class QuestionAdmin(TranslationAdmin):
     ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        return {**super().get_changeform_initial_data(request), "page": request.GET.get("page")}
+        """The page from the link that opened the form, and a position after its last question."""
+        page = request.GET.get("page", "")
+        last = Question.objects.filter(page_id=page).order_by("-position").values_list("position", flat=True).first() \
+            if page.isdigit() else None
+        return {**super().get_changeform_initial_data(request), "page": page, "position": (last or 0) + 10}
 
     def get_form(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)

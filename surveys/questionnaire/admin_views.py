@@ -124,7 +124,7 @@ def preview_view(request: HttpRequest, campaign_id: int, key: str = "") -> HttpR
         return render(request, PAGE_KINDS[page.kind].template, {
             "campaign": campaign, "response": None, "steps": questionnaire.pages, "steps_done": [], "step": page,
             "previous": keys[index - 1] if index else None, "deadline": campaign.deadline, "is_open": True,
-            "preview": True, "preview_language": language, "preview_languages": settings.LANGUAGES,
+            "preview": True, "preview_language": language, "preview_languages": [(code, translation.get_language_info(code)["name_local"].capitalize()) for code in LANGUAGES],
             "preview_condition": _in_words(page.relevant, names) if page.relevant else "",
             "preview_admin_url": reverse("admin:surveys_campaign_change", args=[campaign.pk]), **forms_,
         }, status=400 if request.method == "POST" else 200)

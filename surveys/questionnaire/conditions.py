@@ -358,13 +358,16 @@ def holds(text: str, values: Mapping[str, Value]) -> bool:
 def describe(node: Node, labels: Mapping[str, str], choices: Mapping[str, Mapping[str, str]]) -> str:
     """The condition in words for the respondent ("“Joint procurement?” is “Yes”"), questions named by their
     label and choices by theirs."""
+    def quoted(text: str) -> str:
+        # Translators: a question's label or a choice quoted inside a sentence, with the language's quotation marks.
+        return _("“%(text)s”") % {"text": text}
+
     def name(key: str) -> str:
-        return f"“{labels.get(key, key)}”"
+        return quoted(labels.get(key, key))
 
     def value(n: Node, key: str | None) -> str:
         if isinstance(n, Literal) and isinstance(n.value, str):
-            text = choices.get(key or "", {}).get(n.value, n.value)
-            return f"“{text}”"
+            return quoted(choices.get(key or "", {}).get(n.value, n.value))
         if isinstance(n, Literal):
             return str(n.value).lower() if isinstance(n.value, bool) else f"{n.value}"
         return words(n)
