@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -141,11 +141,33 @@ class QuestionInline(TranslationTabularInline):
         return False  # a question is added on its own page, with its choices
 
 
+class QuestionnairePageAdminForm(forms.ModelForm):
+    class Meta:
+        model = QuestionnairePage
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        """The page's key and condition, checked with the rest of its campaign's questionnaire."""
+        data = super().clean()
+        page = self.instance
+        campaign = data.get("campaign") or (page.campaign if page.campaign_id else None)
+        if campaign is not None and not self.errors:
+            candidate = QuestionnairePage(pk=page.pk, campaign=campaign, kind=data.get("kind", page.kind),
+                                          key=data.get("key", ""), position=data.get("position") or 0,
+                                          relevant=data.get("relevant", ""))
+            others = QuestionnairePage.objects.filter(campaign=campaign).exclude(pk=page.pk) if page.pk else \
+                QuestionnairePage.objects.filter(campaign=campaign)
+            for problem in check_structure(_specs(campaign, pages=[candidate, *others])):
+                self.add_error("relevant" if "condition" in problem else None, problem)
+        return data
+
+
 @admin.register(QuestionnairePage)
 class QuestionnairePageAdmin(TranslationAdmin):
     list_display = ["__str__", "campaign", "kind", "key"]
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
+    form = QuestionnairePageAdminForm
     fields = ["campaign", "kind", "key", "position", "title", "introduction", "relevant", "add_question"]
     readonly_fields = ["add_question"]
     inlines = [QuestionInline]
@@ -166,13 +188,6 @@ class QuestionnairePageAdmin(TranslationAdmin):
             return "—"
         return format_html('<a href="{}?page={}">{}</a>', reverse("admin:surveys_question_add"), page.pk,
                            _("Add a question to this page"))
-
-    def save_model(self, request: HttpRequest, obj: QuestionnairePage, form: Any, change: bool) -> None:
-        problems = check_structure(_specs(obj.campaign, pages=[
-            obj, *QuestionnairePage.objects.filter(campaign=obj.campaign).exclude(pk=obj.pk)]))
-        if problems:
-            messages.warning(request, " ".join(problems))
-        super().save_model(request, obj, form, change)
 
 
 class QuestionAdminForm(forms.ModelForm):

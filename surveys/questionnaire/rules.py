@@ -65,11 +65,17 @@ def check_structure(pages: list[PageSpec]) -> list[str]:
             problems.append(_("The challenges per area come after the areas of interest."))
         if page.key in seen:
             problems.append(_("%(where)s: the key “%(key)s” is used twice.") % {"where": _name(page), "key": page.key})
+        if page.kind != PageKind.CUSTOM and page.key != page.kind:
+            problems.append(_("%(where)s: a built-in page's key is its kind, “%(kind)s”.")
+                            % {"where": _name(page), "kind": page.kind})
+        if page.kind != PageKind.CUSTOM and page.relevant:
+            problems.append(_("%(where)s: a built-in page is always asked; conditions go on your own pages and "
+                              "questions.") % {"where": _name(page)})
         if page.kind == PageKind.CUSTOM and page.key in RESERVED_KEYS:
             problems.append(_("%(where)s: “%(key)s” is a name the portal uses itself; choose another key.")
                             % {"where": _name(page), "key": page.key})
         seen.add(page.key)
-        if page.relevant:
+        if page.relevant and page.kind == PageKind.CUSTOM:
             problems += _condition(page.relevant, known, _name(page))
         on_page: list[str] = []
         for question in page.questions:

@@ -26,7 +26,6 @@ from surveys.questionnaire.models import (
     Answer,
     AnswerChoice,
     Choice,
-    PageKind,
     Question,
     QuestionKind,
     QuestionnairePage,
@@ -228,7 +227,3 @@ def personal_questions(campaign_filter: Q) -> Q:
     """Answers that may identify a person: questions flagged so, and every e-mail address."""
     return campaign_filter & (Q(question__personal_data=True) | Q(question__kind=QuestionKind.EMAIL))
 
-
-__all__ = ["PageKind", "QuestionHasAnswers", "QuestionnaireHasAnswers", "built_in_values", "copy_questionnaire",
-           "delete_question", "ensure_pages", "forget_hidden_answers", "record_wording", "retire_choice",
-           "retire_question", "save_custom_page"]

@@ -266,9 +266,6 @@ def parse(source: Path) -> list[_Page]:
             elif question := _question(child, child_where, problems, tree.get("choices") or {}):
                 question.row = rows.get(child["name"], 0)
                 page.questions.append(question)
-        if page.kind != PageKind.CUSTOM and page.relevant:
-            problems.append(_("%(where)s: a built-in page is always asked; conditions go on your own pages and "
-                              "questions.") % {"where": where})
         pages.append(page)
     if not any(p.kind != PageKind.CUSTOM for p in pages):  # no built-in page named: the usual eight around them
         built_in = [_Page(kind=slug, key=slug) for slug in STEP_SLUGS]

@@ -60,6 +60,19 @@ def test_a_condition_naming_an_unknown_key_is_refused_with_the_key_named(admin_c
     assert created.campaign == campaign and created.wordings.get().version == 1
 
 
+def test_a_page_condition_is_checked_against_the_earlier_pages(admin_client, campaign):
+    rows = pages(campaign, ("plans", "Plans", 2), ("later", "Later", 3))
+    question(rows["later"], "fleet", "yes_no")
+    url = reverse("admin:surveys_questionnairepage_change", args=[rows["plans"].pk])
+    data = _admin_form_data(admin_client.get(url))
+    data["relevant"] = "${fleet} = 'yes'"  # a question of a later page
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and "“${fleet}” is not a question of an earlier page" in refused.content.decode()
+    data["relevant"] = "${body_type} = 'central_purchasing_body'"
+    assert admin_client.post(url, data).status_code == 302
+    assert QuestionnairePage.objects.get(pk=rows["plans"].pk).relevant == "${body_type} = 'central_purchasing_body'"
+
+
 def test_an_answered_question_keeps_its_kind_cannot_be_deleted_and_keeps_its_wordings(admin_client, campaign, admin_user):
     q = question(pages(campaign, ("plans", "Plans", 2))["plans"], "fleet", "one_choice", "Fleet", choices=["buses"])
     answer = Answer.objects.create(response=ResponseFactory(campaign=campaign), question=q)

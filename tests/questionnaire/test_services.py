@@ -122,6 +122,11 @@ def test_the_shape_rules_name_what_is_wrong():
     after = _spec("organisation", "contact", "interests", "p", "consent",
                   p=[QuestionSpec("b", relevant="${a} = 'x'"), QuestionSpec("a")])
     assert any("“${a}” is not a question of an earlier page" in p for p in check_structure(after))
+    renamed = _spec("organisation", "contact", "interests", "consent")
+    renamed[2].key, renamed[3].relevant = "areas", "${body_type} = 'x'"
+    assert check_structure(renamed) == [
+        "page “areas”: a built-in page's key is its kind, “interests”.",
+        "page “consent”: a built-in page is always asked; conditions go on your own pages and questions."]
     missing = check_structure(_spec("organisation", "contact", "consent"))
     assert "The page “Areas of interest (always asked)” is always part of a questionnaire." in missing
 
