@@ -103,13 +103,16 @@ def _tables(campaign: Campaign, *, report: bool) -> tuple[list[Table], list[tupl
                 facts.append((_("Average answer to “%(question)s”") % {"question": question.label},
                               " ".join(filter(None, [number_text(round(averages[question.pk], 2)), question.unit]))))
             continue
-        rows = []
-        for area in (areas if question.per_area else [None]):
-            for value, label in _options(question):
-                rows.append(Row(f"{area.name}: {label}" if area else label, (Cell(counts.get(question, area, value)),)))
+        options = _options(question)
+        if question.per_area:  # a row per area, a column (series) per answer
+            rows = [Row(area.name, tuple(Cell(counts.get(question, area, value)) for value, _label in options))
+                    for area in areas]
+            heading, columns = _("Area"), tuple(label for _value, label in options)
+        else:
+            rows = [Row(label, (Cell(counts.get(question, None, value)),)) for value, label in options]
+            heading, columns = _("Answer"), (_("Bodies") if report else _("Submitted responses"),)
         tables.append(Table(f"{'report_' if report else ''}question_{question.key}", f"{question.label}{retired}",
-                            _("Answer"), (_("Bodies") if report else _("Submitted responses"),), rows,
-                            note=notes.get(question.pk, "")))
+                            heading, columns, rows, note=notes.get(question.pk, "")))
     return tables, facts
 
 

@@ -87,7 +87,11 @@ def test_the_dashboard_draws_each_choice_yes_no_and_scale_question(client, campa
     assert "The campaign&#x27;s own questions" in html
     for title in ("Topics", "Joint procurement?", "Market readiness", "Next tender"):
         assert f"{title}: chart." in html, title
-    assert "Heavy-duty electric vehicles: Soon" in html
+    # Asked per area: a row per area, a column per answer.
+    table = html[html.index('id="figure-question_tender"'):]
+    table = table[:table.index('<div class="figure-table"')] if '<div class="figure-table"' in table else table
+    assert "<th scope=\"col\">Soon</th>" in table.replace("'", '"') or ("Soon" in table and "Later" in table)
+    assert "Heavy-duty electric vehicles" in table and "Circular construction" in table
 
 
 def test_the_report_counts_and_never_quotes_free_text(client, campaign, answered, staff):
