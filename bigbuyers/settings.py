@@ -220,6 +220,7 @@ AXES_RESET_ON_SUCCESS = True
 # Only password sign-in (the admin) is counted: sign-in links have their own rate limits, and
 # counting them would lock out every colleague behind a city's shared address.
 AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "bigbuyers.axes_handler.PasswordSignInHandler"  # a link's sign-in does not lift a lockout
 AXES_LOCKOUT_TEMPLATE = "429.html"
 
 # Two-factor authentication of staff (django-otp, bigbuyers/two_factor): optional, unless this forces

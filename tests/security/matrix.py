@@ -16,9 +16,15 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import signin
 from tests.communities import test_community_access as communities_table
 
-PEOPLE = ["anonymous", "respondent_a", "respondent_b", "member", "outsider", "guest", "staff"]
+# "staff" is the secretariat (the Secretariat group, signed in with the password); "staff_no_permissions"
+# is staff with no permission at all (password); "staff_by_link" is a superuser signed in with an e-mailed
+# link. The last two get what an outsider gets everywhere outside the admin's sign-in.
+PEOPLE = ["anonymous", "respondent_a", "respondent_b", "member", "outsider", "guest", "staff", "staff_no_permissions",
+          "staff_by_link"]
+STAFF_AS_OUTSIDERS = ("staff_no_permissions", "staff_by_link")
 LOGIN = "login"  # expected: a redirect to the sign-in page
 ADMIN_LOGIN = "admin login"  # expected: a redirect to the admin's sign-in page (staff pages)
 
@@ -79,9 +85,10 @@ def _survey_rows() -> dict[str, Row]:
         "interview_mine": Row(slug, signed_in(404, respondent_a=302, respondent_b=302)),
         # Staff two-factor pages; the world's staff member has no authenticator app: removing one and
         # giving a code send back to the enrolment page.
-        "two_factor": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 200}),
-        "two_factor_remove": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302}),
-        "two_factor_verify": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302}),
+        # Every staff member signed in with the password may set up an app; a link's session may not.
+        "two_factor": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 200, "staff_no_permissions": 200}),
+        "two_factor_remove": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302, "staff_no_permissions": 302}),
+        "two_factor_verify": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302, "staff_no_permissions": 302}),
     }
 
 
@@ -89,7 +96,8 @@ def _community_rows() -> dict[str, Row]:
     rows = {}
     for name, (args, method, data, expected) in communities_table.TABLE.items():
         people = {"anonymous": LOGIN, "respondent_a": expected["outsider"], "respondent_b": expected["outsider"],
-                  **{k: expected[k] for k in ("member", "outsider", "guest", "staff")}}
+                  **{k: expected[k] for k in ("member", "outsider", "guest", "staff")},
+                  **dict.fromkeys(STAFF_AS_OUTSIDERS, expected["outsider"])}
         rows[f"communities:{name}"] = Row(lambda w, args=args: args(w.communities), people, method, data)
     return rows
 
@@ -123,8 +131,7 @@ def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = Non
         url = reverse(name, args=row.args(world), urlconf=urlconf) + row.query
         for person in PEOPLE:
             client = Client()
-            if world.people[person] is not None:
-                client.force_login(world.people[person])
+            sign_in(client, world, person)
             answer = getattr(client, row.method)(url, row.data or {})
             expected = row.expected[person]
             if expected == LOGIN:
@@ -138,18 +145,29 @@ def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = Non
     return problems
 
 
+def sign_in(client: Client, world: Any, person: str) -> None:
+    """Open `person`'s session the way they sign in: staff with the password, others (and "staff_by_link")
+    with an e-mailed link."""
+    user = world.people[person]
+    if user is not None:
+        signin.sign_in(client, user, "password" if person in ("staff", "staff_no_permissions") else "link")
+
+
 def check_admin(world: Any) -> list[str]:
-    """Every admin list: staff only; anyone else is sent to the admin's sign-in."""
+    """Every admin list: staff with a permission on its model only (view or change), 403 for staff without
+    one; anyone else, and staff signed in by link, is sent to the admin's sign-in."""
     problems = []
     for model in admin.site._registry:
-        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         for person in PEOPLE:
             client = Client()
-            if world.people[person] is not None:
-                client.force_login(world.people[person])
+            sign_in(client, world, person)
             answer = client.get(url)
-            if person == "staff":
-                ok = answer.status_code == 200
+            if person in ("staff", "staff_no_permissions"):
+                user = world.people[person]
+                allowed = any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("view", "change"))
+                ok = answer.status_code == (200 if allowed else 403)
             else:
                 ok = answer.status_code == 302 and reverse("admin:login") in answer["Location"]
             if not ok:
