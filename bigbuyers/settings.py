@@ -214,6 +214,7 @@ CONTENT_SECURITY_POLICY = {
 RATELIMIT_SIGNIN_PER_IP = env_str("RATELIMIT_SIGNIN_PER_IP", "20/600")
 RATELIMIT_SIGNIN_PER_EMAIL = env_str("RATELIMIT_SIGNIN_PER_EMAIL", "5/600")
 RATELIMIT_SUBMIT_PER_IP = env_str("RATELIMIT_SUBMIT_PER_IP", "60/600")
+RATELIMIT_ACCESS_REQUEST_PER_IP = env_str("RATELIMIT_ACCESS_REQUEST_PER_IP", "10/3600")  # e-mails to colleagues
 
 # Staff sign-in with a password is locked after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
