@@ -36,6 +36,7 @@ class Row:
     method: str = "get"
     data: dict[str, str] | None = None
     query: str = ""
+    personal: bool = False  # reached by a signed link: personal to anyone, signed in or not
 
 
 def everyone(status: int) -> dict[str, int | str]:
@@ -64,7 +65,7 @@ def _survey_rows() -> dict[str, Row]:
         "home": Row(no_args, everyone(200)),
         "signin": Row(no_args, everyone(200)),
         "signin_sent": Row(no_args, everyone(200)),
-        "signin_link": Row(no_args, everyone(200), query="?token=not-a-token"),
+        "signin_link": Row(no_args, everyone(200), query="?token=not-a-token", personal=True),
         "signout": Row(no_args, everyone(405)),
         "set_language": Row(no_args, everyone(302)),
         "account": Row(no_args, signed_in(200)),
@@ -80,8 +81,8 @@ def _survey_rows() -> dict[str, Row]:
         "survey_colleagues": Row(slug, signed_in(404, **own)),
         "survey_request_access": Row(lambda w: [w.campaign.slug, w.response_a.pk], signed_in(405)),
         "survey_step": Row(lambda w: [w.campaign.slug, "contact"], signed_in(302, **own)),
-        "interview_booking": Row(lambda w: [w.booking_token_a], everyone(200)),
-        "interview_cancel": Row(lambda w: [w.booking_token_a], everyone(405)),
+        "interview_booking": Row(lambda w: [w.booking_token_a], everyone(200), personal=True),
+        "interview_cancel": Row(lambda w: [w.booking_token_a], everyone(405), personal=True),
         "interview_mine": Row(slug, signed_in(404, respondent_a=302, respondent_b=302)),
         # Staff two-factor pages; the world's staff member has no authenticator app: removing one and
         # giving a code send back to the enrolment page.
@@ -142,6 +143,11 @@ def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = Non
                 ok = answer.status_code == expected
             if not ok:
                 problems.append(f"{name} as {person}: expected {expected}, got {answer.status_code}")
+            # Whatever the answer, no shared cache may keep what a signed-in person or a link's holder got.
+            cache_control = answer.get("Cache-Control", "")
+            if (world.people[person] is not None or row.personal) and not (
+                    "private" in cache_control and "no-store" in cache_control):
+                problems.append(f"{name} as {person}: Cache-Control {cache_control!r}, not private, no-store")
     return problems
 
 
