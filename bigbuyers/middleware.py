@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -64,3 +66,43 @@ class PrivateResponsesMiddleware:
         if getattr(request, "signed_link", False):
             return True
         return response.get("Content-Disposition", "").startswith("attachment")
+
+
+class ReportingEndpointsMiddleware:
+    """Name the endpoint of the policy's `report-to` group (Reporting-Endpoints), where the policy is sent.
+
+    The address is absolute, built from the request (the proxy's scheme included), as the Reporting API
+    wants a secure URL of the page's own site.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" in response:
+            url = request.build_absolute_uri(settings.VIOLATION_REPORT_PATH)
+            response["Reporting-Endpoints"] = f'{settings.VIOLATION_REPORT_GROUP}="{url}"'
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose body is larger than MAX_REQUEST_BODY_BYTES (413) before anything reads it.
+
+    Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but writes uploaded files to disk whatever
+    their size; the community upload limit is checked only once the file is there. The proxy in front
+    caps the body too (README); this holds where it does not. Placed after the session and the user are
+    known, so that the page is the portal's own, and before any view or CSRF check reads the body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django itself treats a malformed length as an empty body
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            return render(request, "413.html", {"upload_limit": settings.COMMUNITY_UPLOAD_MAX_BYTES}, status=413)
+        return self.get_response(request)

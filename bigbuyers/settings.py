@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bigbuyers.middleware.ReportingEndpointsMiddleware",  # outside CSPMiddleware: sees the policy it sets
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bigbuyers.middleware.PrivateResponsesMiddleware",  # after the user is known; sees every later answer
+    "bigbuyers.middleware.RequestBodyLimitMiddleware",  # before any view or CSRF check reads the body
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -196,6 +198,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 
 # Content Security Policy (django-csp): nothing inline, nothing from elsewhere.
+VIOLATION_REPORT_PATH = "/csp-report/"  # bigbuyers/urls.py: csp_report
+VIOLATION_REPORT_GROUP = "csp-endpoint"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -208,6 +212,10 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Violations are logged (bigbuyers/csp_reports.py): report-uri for every browser, report-to (with the
+        # Reporting-Endpoints header, bigbuyers.middleware) for those that moved to the Reporting API.
+        "report-uri": [VIOLATION_REPORT_PATH],
+        "report-to": VIOLATION_REPORT_GROUP,
     }
 }
 
@@ -216,6 +224,7 @@ RATELIMIT_SIGNIN_PER_IP = env_str("RATELIMIT_SIGNIN_PER_IP", "20/600")
 RATELIMIT_SIGNIN_PER_EMAIL = env_str("RATELIMIT_SIGNIN_PER_EMAIL", "5/600")
 RATELIMIT_SUBMIT_PER_IP = env_str("RATELIMIT_SUBMIT_PER_IP", "60/600")
 RATELIMIT_ACCESS_REQUEST_PER_IP = env_str("RATELIMIT_ACCESS_REQUEST_PER_IP", "10/3600")  # e-mails to colleagues
+RATELIMIT_CSP_REPORT_PER_IP = env_str("RATELIMIT_CSP_REPORT_PER_IP", "60/600")  # violation reports logged
 
 # Staff sign-in with a password is locked after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -246,6 +255,17 @@ COMMUNITY_UPLOAD_EXTENSIONS = env_list(
     "COMMUNITY_UPLOAD_EXTENSIONS",
     [".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".ppt", ".png", ".jpg", ".jpeg"],
 )
+# Request bodies: form fields are read into memory up to DATA_UPLOAD_MAX_MEMORY_SIZE, an uploaded file is kept in
+# memory up to FILE_UPLOAD_MAX_MEMORY_SIZE (a larger one goes to a temporary file), and a whole body may not be
+# larger than the largest upload plus its form (413, bigbuyers.middleware): the proxy must cap it the same way.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, written out as the proxy's cap depends on it
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, COMMUNITY_UPLOAD_MAX_BYTES)
+MAX_REQUEST_BODY_BYTES = COMMUNITY_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+# Office documents are zip archives: refused when they would unpack to more than this, hold more parts, or
+# have a part compressed more than this many times (communities/uploads.py).
+COMMUNITY_UPLOAD_MAX_UNPACKED_BYTES = env_int("COMMUNITY_UPLOAD_MAX_UNPACKED_MB", 100, minimum=1) * 1024 * 1024
+COMMUNITY_UPLOAD_MAX_ARCHIVE_FILES = env_int("COMMUNITY_UPLOAD_MAX_ARCHIVE_FILES", 2000, minimum=10)
+COMMUNITY_UPLOAD_MAX_COMPRESSION_RATIO = env_int("COMMUNITY_UPLOAD_MAX_COMPRESSION_RATIO", 100, minimum=10)
 # Personal data of a campaign is erased this long after its deadline (anonymous statistics stay).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=30)
 

@@ -60,6 +60,8 @@ def _survey_rows() -> dict[str, Row]:
     own = {"respondent_a": 200, "respondent_b": 200}
     return {
         "healthz": Row(no_args, everyone(200)),
+        # Browsers post violation reports here, signed in or not; a form post is no report (400).
+        "csp_report": Row(no_args, everyone(400), method="post"),
         "accessibility": Row(no_args, everyone(200)),
         "privacy": Row(no_args, everyone(200)),
         "home": Row(no_args, everyone(200)),
