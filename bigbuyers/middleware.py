@@ -69,7 +69,8 @@ class PrivateResponsesMiddleware:
 
 
 class ReportingEndpointsMiddleware:
-    """Name the endpoint of the policy's `report-to` group (Reporting-Endpoints), where the policy is sent.
+    """Name the endpoint of the policy's `report-to` group (Reporting-Endpoints) where a policy names one
+    (VIOLATION_REPORTS_REPORTING_API in the settings).
 
     The address is absolute, built from the request (the proxy's scheme included), as the Reporting API
     wants a secure URL of the page's own site.
@@ -80,7 +81,7 @@ class ReportingEndpointsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "Content-Security-Policy" in response:
+        if "report-to " in response.get("Content-Security-Policy", ""):
             url = request.build_absolute_uri(settings.VIOLATION_REPORT_PATH)
             response["Reporting-Endpoints"] = f'{settings.VIOLATION_REPORT_GROUP}="{url}"'
         return response

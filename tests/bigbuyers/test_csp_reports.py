@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -39,9 +42,25 @@ def _logged(caplog) -> list[str]:  # type: ignore[no-untyped-def]
 def test_every_page_names_the_report_endpoint(client):
     answer = client.get(reverse("home"))
     assert "report-uri /csp-report/" in answer["Content-Security-Policy"]
-    assert "report-to csp-endpoint" in answer["Content-Security-Policy"]
-    assert answer["Reporting-Endpoints"] == 'csp-endpoint="http://testserver/csp-report/"'
     assert reverse("csp_report") == "/csp-report/"
+    # The Reporting API only on request: Chromium ignores report-uri once report-to is there.
+    assert "report-to" not in answer["Content-Security-Policy"] and "Reporting-Endpoints" not in answer
+
+
+def test_with_the_reporting_api_asked_for_the_policy_names_its_endpoint(client, settings):
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**policy["DIRECTIVES"], "report-to": "csp-endpoint"}}
+    answer = client.get(reverse("home"), secure=True)
+    assert "report-to csp-endpoint" in answer["Content-Security-Policy"]
+    assert answer["Reporting-Endpoints"] == 'csp-endpoint="https://testserver/csp-report/"'
+
+
+def test_the_reporting_api_setting_is_read_at_start_up():
+    script = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES'].get('report-to'))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bigbuyers.test_settings", "VIOLATION_REPORTS_REPORTING_API": "1"}
+    run = subprocess.run([sys.executable, "manage.py", "shell", "-c", script],  # noqa: S603
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.stdout.split()[-1] == "csp-endpoint", run.stderr
 
 
 def test_a_violation_is_logged_from_either_format_without_a_csrf_token(caplog):
