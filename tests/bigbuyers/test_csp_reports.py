@@ -78,7 +78,8 @@ def test_a_violation_is_logged_from_either_format_without_a_csrf_token(caplog):
     b"", b"not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"csp-report": "text"}', b'{"csp-report": {}}',
     b"[" * 50_000 + b"]" * 50_000, json.dumps({"csp-report": {"blocked-uri": ["a"] * 10}}).encode(),
     b'{"csp-report": {"document-uri": 12, "line-number": "x"}}', b"{" + b" " * 300_000 + b"}",
-])
+], ids=["empty", "text", "not utf-8", "a list", "a string report", "an empty report", "deeply nested", "a list field",
+        "wrong types", "too large"])
 def test_junk_never_fails_and_logs_nothing_useless(client, caplog, body):
     with caplog.at_level(logging.WARNING, logger="bigbuyers.csp"):
         answer = _send(client, body)
