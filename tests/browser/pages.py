@@ -21,6 +21,7 @@ class PageVisit:
     as_user: str = "anonymous"
     submit_empty_form: bool = False  # press the page's main button to show its validation errors
     code_given: bool = False  # staff with an authenticator app: this session has given its two-factor code
+    by_link: bool = False  # staff signed in with an e-mailed link rather than the password
 
 
 def pages(slug: str, closed_slug: str) -> list[PageVisit]:
@@ -167,6 +168,8 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
                   as_user="staff", submit_empty_form=True),
         PageVisit("copy a questionnaire", f"{base}/questionnaire/copy/", as_user="staff"),
         PageVisit("import an XLSForm", f"{base}/questionnaire/import/", as_user="staff"),
+        # Staff signed in with an e-mailed link are asked for their password, and told why.
+        PageVisit("admin sign-in after a link", "/admin/login/?next=/admin/", as_user="staff", by_link=True),
     ] + two_factor_pages()
 
 
