@@ -75,19 +75,21 @@ def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache
 
     from bigbuyers import cache as resilient_cache
-    from bigbuyers import queueing
+    from bigbuyers import queueing, ratelimit
 
     resilient_cache._outages.clear()
     queueing.broker.succeeded()
+    ratelimit._in_process.clear()  # the counters used while Redis is down
     cache.clear()
     yield
     resilient_cache._outages.clear()
     queueing.broker.succeeded()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def ratelimit_clock(monkeypatch):  # type: ignore[no-untyped-def]
-    """The rate limits' clock, stopped in the middle of a window: counts cannot straddle two windows."""
+    """The rate limits' clock, stopped in the middle of a window: a test's requests cannot straddle two
+    windows (they are aligned on the clock), whatever time it runs at. A test may move `now`."""
     import types
 
     clock = types.SimpleNamespace(now=1_800_000_300.0)

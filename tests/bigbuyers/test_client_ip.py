@@ -67,7 +67,7 @@ def test_forging_x_forwarded_for_does_not_get_round_the_signin_limit(client, set
     ("signin_link", lambda n: {"token": "not-a-token"}, "RATELIMIT_SIGNIN_PER_IP"),
 ])
 def test_every_limit_counts_the_real_client(client, settings, name, data, setting):
-    setattr(settings, setting, "3/600")
+    setattr(settings, setting, Rate(3, 600))
     codes = [client.post(reverse(name), data(n), **through_proxy("203.0.113.9", forged=f"198.51.100.{n}")).status_code
              for n in range(5)]
     assert codes[-2:] == [429, 429], codes
