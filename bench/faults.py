@@ -52,7 +52,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -304,7 +303,7 @@ def seed(stack: Stack) -> tuple[str, list[tuple[int, str]], str]:
 
     from bigbuyers.models import User
     from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ThematicArea
-    from surveys.steps import STEP_SLUGS
+    from surveys.questionnaire.structure import questionnaire_of
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -312,10 +311,11 @@ def seed(stack: Stack) -> tuple[str, list[tuple[int, str]], str]:
         call_command("load_demo", email="faults@bigbuyers.example", password="faults-password-123", verbosity=0)
     campaign = Campaign.objects.get(slug="working-together-demo")
     area = ThematicArea.objects.filter(campaign=campaign).first()
+    every_page = [page.key for page in questionnaire_of(campaign.pk).pages]  # the campaign's own pages too
     respondents = []
     for n in range(RESPONDENTS):
         organisation = Organisation.objects.create(name=f"Fault body {n}", country="FR", body_type="local_authority")
-        response = Response.objects.create(campaign=campaign, organisation=organisation, steps_done=list(STEP_SLUGS),
+        response = Response.objects.create(campaign=campaign, organisation=organisation, steps_done=every_page,
                                            eligibility="eligible", contact_name=f"Person {n}")
         AreaInterest.objects.create(response=response, area=area, level=2)
         user = User.objects.create_user(f"respondent{n}@faults.example")
@@ -350,8 +350,11 @@ class Check:
 def settle(stack: Stack, figures: Figures, *, bulk_id: int | None, wait: float = 240) -> Check:
     """Wait until the outbox has sent everything owed (or `wait` s pass), then compare with the database
     and the mailbox."""
+    import datetime as dt
+
     from django.db import connections
     from django.db.models import Q
+    from django.utils import timezone
 
     from bigbuyers import outbox
     from bigbuyers.models import EmailStatus, OutgoingEmail
@@ -371,10 +374,11 @@ def settle(stack: Stack, figures: Figures, *, bulk_id: int | None, wait: float =
         if not unsent.exists():
             break
         # A claim left by a killed worker is retried after STALE_CLAIM (10 min): move it back in time.
-        stale = unsent.filter(status=EmailStatus.SENDING, claimed_at__lt=_now() - _seconds(20),
-                              claimed_at__gt=_now() - outbox.STALE_CLAIM)
+        now = timezone.now()
+        stale = unsent.filter(status=EmailStatus.SENDING, claimed_at__lt=now - dt.timedelta(seconds=20),
+                              claimed_at__gt=now - outbox.STALE_CLAIM)
         fast_forwarded.update(stale.values_list("pk", flat=True))
-        stale.update(claimed_at=_now() - outbox.STALE_CLAIM - _seconds(1))
+        stale.update(claimed_at=now - outbox.STALE_CLAIM - dt.timedelta(seconds=1))
         time.sleep(1)
     time.sleep(1)  # the last messages' SMTP transactions
     rows = list(OutgoingEmail.objects.filter(owed_rows))
@@ -393,18 +397,6 @@ def settle(stack: Stack, figures: Figures, *, bulk_id: int | None, wait: float =
             lost += text not in tried[acked:]
     return Check(lost=lost, owed=owed, missing=missing, duplicated=stack.sink.duplicates(),
                  fast_forwarded=len(fast_forwarded))
-
-
-def _now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
-
-
-def _seconds(n: float) -> Any:
-    import datetime as dt
-
-    return dt.timedelta(seconds=n)
 
 
 # --- The scenarios -----------------------------------------------------------------------------------
