@@ -26,6 +26,7 @@ from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
+from surveys import admin_purchases  # noqa: F401 - registers the planned purchases' admin
 from surveys import admin_views, selectors, services
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
@@ -41,7 +42,6 @@ from surveys.models import (
     EligibilityReview,
     LateRequest,
     Organisation,
-    PlannedPurchase,
     PolicyChange,
     RequestStatus,
     Respondent,
@@ -578,16 +578,6 @@ class AccessRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["requester", "response__organisation", "response__campaign"]
     readonly_fields = ["response", "requester", "message", "status", "created_at", "decided_at"]
-
-
-@admin.register(PlannedPurchase)
-class PlannedPurchaseAdmin(admin.ModelAdmin):
-    list_display = ["description", "cpv_code", "area", "response"]
-    list_filter = ["area__campaign"]
-    search_fields = ["description", "cpv_code"]
-    list_select_related = ["area", "response__organisation", "response__campaign"]
-    show_full_result_count = False
-    autocomplete_fields = ["response"]  # a search, not a list of every response of every campaign
 
 
 @admin.register(EligibilityReview)

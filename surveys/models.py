@@ -474,3 +474,7 @@ class EligibilityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}: {self.previous_outcome or '—'} → {self.outcome}"
+
+
+# The CPV vocabulary's table lives in its own module (surveys/cpv/); importing it here registers it.
+from surveys.cpv.models import CpvCode  # noqa: E402,F401

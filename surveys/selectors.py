@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from surveys.cpv.selectors import code_and_label, label_of
 from surveys.forms import AVAILABILITY_CHOICES
 from surveys.models import (
     AreaChallenge,
@@ -55,7 +56,7 @@ def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
     """`responses` with everything answers_of reads (four queries for any number of responses)."""
     return responses.select_related("organisation", "campaign").prefetch_related(
         Prefetch("interests", queryset=AreaInterest.objects.select_related("area").order_by("area__position")),
-        Prefetch("purchases", queryset=PlannedPurchase.objects.select_related("area")),
+        Prefetch("purchases", queryset=PlannedPurchase.objects.select_related("area").annotate(cpv_label=label_of())),
         Prefetch("challenges", queryset=AreaChallenge.objects.select_related("area").order_by("area__position")),
     )
 
@@ -92,7 +93,8 @@ def answers_of(response: Response, *, fetched: bool = False) -> list[Section]:
     if response.other_area_interest:
         interests.rows.append((_("Another area"), response.other_area_interest))
     purchases = Section("purchases", _("Planned purchases"), [
-        (p.description, " · ".join(filter(None, [p.area.name if p.area else "", p.cpv_code, p.expected_timing])) or "—")
+        (p.description, " · ".join(filter(None, [p.area.name if p.area else "", code_and_label(p.cpv_code, p.cpv_label),
+                                                 p.expected_timing])) or "—")
         for p in response.purchases.all()
     ] or [(_("Planned purchases"), _("None listed"))])
     challenges = Section("challenges", _("Challenges and unmet needs"), [

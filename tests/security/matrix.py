@@ -60,6 +60,7 @@ def _survey_rows() -> dict[str, Row]:
         "signin_sent": Row(no_args, everyone(200)),
         "signin_link": Row(no_args, everyone(200), query="?token=not-a-token"),
         "signout": Row(no_args, everyone(405)),
+        "cpv_suggestions": Row(no_args, everyone(200), query="?q=electric+bus"),  # public reference data
         "set_language": Row(no_args, everyone(302)),
         "account": Row(no_args, signed_in(200)),
         "account_export": Row(no_args, signed_in(200)),

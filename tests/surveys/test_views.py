@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_query_string
 
-from surveys.models import Organisation, Response
+from surveys.models import Organisation, PlannedPurchase, Response
 from surveys.steps import STEP_SLUGS
 from tests.factories import CampaignFactory, ResponseFactory, UserFactory, interest
 
@@ -119,7 +119,9 @@ def test_bad_cpv_code_gets_a_message_next_to_the_field(client, campaign):
             "purchases-0-cpv_code": "3414"}
     answer = client.post(reverse("survey_step", args=[campaign.slug, "purchases"]), data)
     assert answer.status_code == 400
-    assert "A CPV code has eight digits" in answer.content.decode()
+    page = answer.content.decode()
+    assert "Choose one of the CPV codes listed below the field" in page
+    assert 'value="34140000-0"' in page  # the codes that start with 3414, to choose from
     assert not response.purchases.exists()
 
 
@@ -284,3 +286,14 @@ def test_interview_availability_is_shown_in_the_language_of_the_request(client, 
     assert "Monday morning" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Lundi matin" in french and "Monday" not in french
+
+
+@pytest.mark.parametrize(("total", "initial"), [("-5", "99999999999"), ("-1", "0"), ("1", "2"), ("0", "-3")])
+def test_a_tampered_purchases_formset_is_refused_and_the_saved_rows_stay(client, campaign, total, initial):
+    response = ResponseFactory(campaign=campaign)
+    PlannedPurchase.objects.create(response=response, description="Electric buses", cpv_code="34144910-0")
+    client.force_login(response.respondents.get().user)
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "purchases"]),
+                         {"purchases-TOTAL_FORMS": total, "purchases-INITIAL_FORMS": initial})
+    assert answer.status_code == 400
+    assert list(response.purchases.values_list("description", flat=True)) == ["Electric buses"]
