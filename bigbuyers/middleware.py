@@ -1,10 +1,12 @@
 """Show dates and times in the viewer's own time zone.
 
-A small static script (static/js/timezone.js) stores the browser's IANA zone in the `tz` cookie;
-without it (no script, first visit) the portal's default zone is used and shown.
+A small static script (static/js/timezone.js) stores the browser's IANA zone in the `tz` cookie,
+URL-encoded ("America%2FNew_York": a cookie value is safest without "/"); without it (no script, first
+visit) the portal's default zone is used and shown.
 """
 
 from collections.abc import Callable
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ class ViewerTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = request.COOKIES.get("tz", "")
+        name = unquote(request.COOKIES.get("tz", ""))
         try:
             zone = ZoneInfo(name) if name and len(name) < 64 else None
         except (ZoneInfoNotFoundError, ValueError):

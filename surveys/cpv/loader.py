@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.db import connections, transaction
 
 from surveys.cpv.codes import split_code
@@ -116,8 +117,12 @@ def _analyse(model: Any, using: str) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def sync_after_migrate(sender: Any, *, apps: Any, using: str = "default", verbosity: int = 1, **kwargs: Any) -> None:
-    """``post_migrate`` receiver of the surveys app: fill or update the vocabulary once its table exists."""
+def sync_after_migrate(sender: Any, *, apps: Any = global_apps, using: str = "default", verbosity: int = 1,
+                       **kwargs: Any) -> None:
+    """``post_migrate`` receiver of the surveys app: fill or update the vocabulary once its table exists.
+
+    ``migrate`` gives the migrated state's `apps`; ``flush`` (the test suite's, between transactional tests)
+    gives none, and the project's models are the ones to use."""
     try:
         model = apps.get_model("surveys", "CpvCode")
     except LookupError:  # migrated back to before the table existed
