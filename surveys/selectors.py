@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from surveys.country_groups import coverage, membership
 from surveys.cpv.selectors import code_and_label, label_of
 from surveys.forms import AVAILABILITY_CHOICES
 from surveys.models import (
@@ -18,6 +20,7 @@ from surveys.models import (
     InterestLevel,
     PlannedPurchase,
     Response,
+    ResponseStatus,
     ThematicArea,
 )
 
@@ -27,10 +30,42 @@ def published_campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.filter(is_published=True, opens_at__lte=timezone.now()).order_by("-deadline")
 
 
+def home_campaigns() -> tuple[list[Campaign], list[Campaign]]:
+    """The published campaigns still open (soonest deadline first) and the closed ones (the latest first), each
+    closed one with the number of bodies that submitted answers (one query)."""
+    now = timezone.now()
+    campaigns = published_campaigns().annotate(
+        bodies=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED)))
+    listed = list(campaigns)
+    open_ = sorted((c for c in listed if c.deadline > now), key=lambda c: c.deadline)
+    closed = [c for c in listed if c.deadline <= now]
+    return open_, closed
+
+
 def published_campaign(slug: str, *, with_areas: bool = True) -> Campaign:
     """One published campaign, with its areas prefetched unless told not to; raises Campaign.DoesNotExist."""
     campaigns = published_campaigns()
     return (campaigns.prefetch_related("areas") if with_areas else campaigns).get(slug=slug)
+
+
+@dataclass
+class CountryCoverage:
+    """The countries whose bodies may answer a campaign, for its page, in the viewer's language."""
+
+    groups: list[str]  # "EU-27", "EEA"…
+    countries: list[str]  # their countries' names, sorted as the language sorts them
+    left_out: list[str]  # a sentence for each country of the other groups that the campaign does not cover
+
+
+def country_coverage(campaign: Campaign) -> CountryCoverage:
+    """Which country groups and countries `campaign` covers, and which European ones it leaves out (no query)."""
+    covered = coverage(campaign.eligible_country_groups or [])
+    names = [(code, str(name)) for code, name in countries]  # sorted in the active language
+    return CountryCoverage(
+        groups=[str(group.label) for group in covered.groups],
+        countries=[name for code, name in names if code in covered.codes],
+        left_out=[str(membership(code, name)) for code, name in names if code in covered.left_out],
+    )
 
 
 def areas_of(campaign: Campaign) -> list[ThematicArea]:

@@ -89,7 +89,8 @@ def _survey_rows() -> dict[str, Row]:
 def _community_rows() -> dict[str, Row]:
     rows = {}
     for name, (args, method, data, expected) in communities_table.TABLE.items():
-        people = {"anonymous": LOGIN, "respondent_a": expected["outsider"], "respondent_b": expected["outsider"],
+        people = {"anonymous": expected.get("anonymous", LOGIN), "respondent_a": expected["outsider"],
+                  "respondent_b": expected["outsider"],
                   **{k: expected[k] for k in ("member", "outsider", "guest", "staff")}}
         rows[f"communities:{name}"] = Row(lambda w, args=args: args(w.communities), people, method, data)
     return rows

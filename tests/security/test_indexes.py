@@ -71,6 +71,7 @@ UNINDEXED: dict[tuple[str, str], str] = {
     ("communities_community", "name"): SMALL + " (a few dozen communities)",
     ("surveys_response", "status"): FEW_VALUES + "; with a campaign chosen, (campaign, status)",
     ("surveys_response", "eligibility_decided"): FEW_VALUES,
+    ("communities_event", "is_public"): FEW_VALUES + "; the public page reads a community's upcoming events first",
     ("surveys_plannedpurchase", "cpv_code"): "the CPV filter looks each purchase's code up in the vocabulary (by its "
                                              "primary key), which no index on the code would replace; a campaign "
                                              "chosen narrows the purchases first",

@@ -297,3 +297,20 @@ def test_a_tampered_purchases_formset_is_refused_and_the_saved_rows_stay(client,
                          {"purchases-TOTAL_FORMS": total, "purchases-INITIAL_FORMS": initial})
     assert answer.status_code == 400
     assert list(response.purchases.values_list("description", flat=True)) == ["Electric buses"]
+
+
+def test_the_campaign_page_names_the_groups_and_countries_it_covers(client):
+    campaign = CampaignFactory(eligible_country_groups=["EU", "EEA"])
+    page = client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
+    assert "This campaign covers EU-27, EEA: 30 countries." in page
+    assert "Austria, Belgium, Bulgaria, Croatia, Cyprus, Czechia, Denmark," in page and "Iceland, Ireland, Italy" in page
+    assert "Liechtenstein" in page and "Norway" in page
+    # A Swiss buyer learns it here, before the organisation step, and why.
+    assert "Bodies from these countries cannot take part in this campaign:" in page
+    assert "<li>Switzerland is in EFTA, but not in the EEA or the EU.</li>" in page
+    everyone = CampaignFactory(eligible_country_groups=["EU", "EEA", "EFTA"])
+    page = client.get(reverse("campaign_detail", args=[everyone.slug])).content.decode()
+    assert "This campaign covers EU-27, EEA, EFTA: 31 countries." in page and "Switzerland" in page
+    assert "cannot take part in this campaign" not in page
+    french = client.get(reverse("campaign_detail", args=[campaign.slug]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Suisse" in french and "Islande" in french
