@@ -314,3 +314,24 @@ def test_the_campaign_page_names_the_groups_and_countries_it_covers(client):
     assert "cannot take part in this campaign" not in page
     french = client.get(reverse("campaign_detail", args=[campaign.slug]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Suisse" in french and "Islande" in french
+
+
+def test_the_home_page_marks_closed_campaigns_with_their_date_and_results(client):
+    CampaignFactory(slug="open-one", name="Working Together – open survey")
+    closed = CampaignFactory(slug="closed-one", name="Big Buyers 2023", deadline=timezone.now() - dt.timedelta(days=40))
+    for _ in range(3):
+        ResponseFactory(campaign=closed, status="submitted", submitted_at=timezone.now() - dt.timedelta(days=50))
+    ResponseFactory(campaign=closed)  # a draft does not count
+    page = client.get(reverse("home")).content.decode()
+    opened, closed_part = page.split("Closed surveys")
+    assert "Working Together – open survey" in opened and "Big Buyers 2023" not in opened
+    assert "Big Buyers 2023" in closed_part and "Closed since" in closed_part
+    assert "Results: 3 public buyers answered." in closed_part
+    assert 'href="/communities/about/"' in page
+
+
+def test_the_favicon_is_served(client):
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 200 and answer["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(answer.streaming_content).startswith(b"\x00\x00\x01\x00")
+    assert '<link rel="icon" href="/favicon.ico"' in client.get(reverse("home")).content.decode()
