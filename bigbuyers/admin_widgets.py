@@ -9,6 +9,7 @@ already holds, so that the inline's get_queryset can fetch them all at once with
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -17,9 +18,18 @@ from django.http import HttpRequest
 
 
 class KnownChoiceAutocomplete(AutocompleteSelect):
-    """An autocomplete select that labels its chosen value from `known` (set by the form) when it is that object."""
+    """An autocomplete select that labels its chosen value from `known` (set by the form) when it is that object,
+    and sends `url_params` with each search (a filter the searched admin's get_search_results applies)."""
 
     known: models.Model | None = None
+
+    def __init__(self, *args: Any, url_params: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.url_params = url_params or {}
+
+    def get_url(self) -> str:
+        url = super().get_url()
+        return f"{url}?{urlencode(self.url_params)}" if self.url_params else url
 
     def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
         chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
@@ -54,9 +64,14 @@ class KnownChoicesInlineMixin:
 
     form = KnownChoicesForm
 
+    def autocomplete_params(self, request: HttpRequest, db_field: Any) -> dict[str, Any]:
+        """What the searches of `db_field`'s autocomplete send along (none here; see the matching run's inlines)."""
+        return {}
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
             kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site,  # type: ignore[attr-defined]
-                                                       using=kwargs.get("using"))
+                                                       using=kwargs.get("using"),
+                                                       url_params=self.autocomplete_params(request, db_field))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 

@@ -433,6 +433,10 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
         Subqueries rather than joins: each one is a trigram-index scan (surveys/migrations/0003,
         bigbuyers/migrations/0002) and no row comes twice, so the list needs no DISTINCT.
         """
+        campaign = request.GET.get("campaign", "")
+        if campaign.isdigit() and request.path == reverse("admin:autocomplete"):
+            # A search from another admin's autocomplete that names a campaign (a matching run's pinned bodies).
+            queryset = queryset.filter(campaign_id=int(campaign))
         for word in search_term.split()[:5]:
             queryset = queryset.filter(
                 Q(organisation_id__in=Organisation.objects.filter(name__icontains=word).values("pk"))

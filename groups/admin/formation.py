@@ -91,6 +91,11 @@ class _DraftOnlyInline(KnownChoicesInlineMixin, admin.TabularInline):
         # The body's label (Response.__str__) names its organisation and campaign.
         return super().get_queryset(request).select_related("response__organisation", "response__campaign")
 
+    def autocomplete_params(self, request: HttpRequest, db_field: Any) -> dict[str, Any]:
+        # The search lists the run's own campaign's bodies (the formset's clean refuses others anyway).
+        run = getattr(request, "_matching_run", None)
+        return {"campaign": run.campaign_id} if run is not None and db_field.name == "response" else {}
+
 
 class MatchingPinInline(_DraftOnlyInline):
     model = MatchingPin

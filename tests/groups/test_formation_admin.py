@@ -139,6 +139,23 @@ def test_staff_create_a_run_pin_and_exclude_solve_and_see_its_bodies(admin_clien
     assert "City 3" in unplaced.content.decode() and "City 1" not in unplaced.content.decode()
 
 
+def test_the_pinned_and_excluded_bodies_search_only_the_runs_campaign(admin_client, campaign, staff):
+    ours = submitted_body(campaign, {"hdev": 2}, name="Stadt Lindenau")
+    submitted_body(CampaignFactory(areas=AREAS), {"hdev": 2}, name="Stadt Lindental")  # another campaign's body
+    run = MatchingRun.objects.create(campaign=campaign, groups=1, created_by=staff)
+    html = admin_client.get(reverse("admin:groups_matchingrun_change", args=[run.pk])).content.decode()
+    urls = set(re.findall(r'data-ajax--url="([^"]+)"', html))
+    assert urls == {f"/admin/autocomplete/?campaign={campaign.pk}"}, urls
+    (url,) = urls
+    for model_name in ("matchingpin", "matchingexclusion"):  # select2 adds its parameters to the widget's URL
+        found = admin_client.get(f"{url}&term=Stadt&app_label=groups&model_name={model_name}&field_name=response").json()
+        assert [item["id"] for item in found["results"]] == [str(ours.pk)], found
+    # Without a campaign (the planned purchases' own autocomplete), every response may be chosen.
+    everyone = admin_client.get("/admin/autocomplete/", {"term": "Stadt", "app_label": "surveys",
+                                                         "model_name": "plannedpurchase", "field_name": "response"})
+    assert len(everyone.json()["results"]) == 2
+
+
 def test_runs_are_compared_side_by_side(admin_client, campaign, staff, committed):
     for index in range(4):
         submitted_body(campaign, {"hdev": 2, "zecs": 1, "cc": 1}, name=f"City {index}")
