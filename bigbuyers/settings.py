@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -64,6 +65,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "bigbuyers.urls"
 WSGI_APPLICATION = "bigbuyers.wsgi.application"
 
+# Widgets render through the project's templates too, so that templates/admin/widgets/ can give the admin's
+# date and time boxes their labels.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -121,7 +121,7 @@ def _describe_members(memberships: QuerySet[Membership]) -> str:
 
 
 @admin.register(Membership)
-class MembershipAdmin(BulkEmailActionMixin, admin.ModelAdmin):
+class MembershipAdmin(KnownChoicesInlineMixin, BulkEmailActionMixin, admin.ModelAdmin):
     list_display = ["user", "community", "role", "organisation", "notify", "joined_at", "last_visit_at"]
     list_filter = ["role", "community", "notify"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from surveys.cpv.selectors import code_and_label, label_of, not_in_vocabulary
 from surveys.models import PlannedPurchase
 
@@ -36,7 +37,7 @@ class CpvCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PlannedPurchase)
-class PlannedPurchaseAdmin(admin.ModelAdmin):
+class PlannedPurchaseAdmin(KnownChoicesInlineMixin, admin.ModelAdmin):
     list_display = ["description", "cpv", "area", "response"]
     list_filter = ["response__campaign", CpvCodeFilter]
     search_fields = ["description", "cpv_code"]

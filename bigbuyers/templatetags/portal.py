@@ -40,3 +40,12 @@ def error_summary(*items: Any) -> dict[str, Any]:
         elif isinstance(item, forms.BaseForm) and item.is_bound:
             errors += _form_errors(item)
     return {"errors": errors}
+
+
+@register.simple_tag
+def labelled_widget(bound_field: forms.BoundField, row: int) -> str:
+    """A box of a tabular inline's row, named by its column and row: a column heading labels nothing below it."""
+    if bound_field.is_hidden:
+        return bound_field.as_widget()
+    label = _("Row %(number)s, %(label)s") % {"number": row, "label": bound_field.label}
+    return bound_field.as_widget(attrs={"aria-label": label})

@@ -76,7 +76,7 @@
         element.id = list.id + "_" + i;
         element.setAttribute("role", "option");
         element.setAttribute("aria-selected", "false");
-        element.textContent = result.code + " " + result.label;
+        element.textContent = result.code + " – " + result.label;
         // mousedown would take the focus from the input (and close the list) before the click lands.
         element.addEventListener("mousedown", function (event) { event.preventDefault(); });
         element.addEventListener("click", function () { choose(i); });

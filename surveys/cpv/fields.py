@@ -76,7 +76,7 @@ class CpvCodeWidget(forms.TextInput):
             return mark_safe("")  # noqa: S308 - empty
         choice = f"{name}_choice"
         options = [("", _("None of these: search again with what is typed above"))] + [
-            (entry.code, f"{entry.code} {entry.label}") for entry in self.candidates]
+            (entry.code, f"{entry.code} – {entry.label}") for entry in self.candidates]
         radios = format_html_join("", (
             '<div class="form-check"><input class="form-check-input" type="radio" name="{}" id="{}_choice_{}" '
             'value="{}"{}><label class="form-check-label" for="{}_choice_{}">{}</label></div>'
