@@ -19,7 +19,6 @@ Needs PostgreSQL on 127.0.0.1 (user postgres) and Redis. A benchmark prints figu
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -29,13 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import recreate_database  # noqa: E402 - after the path
+from bench.scratch import recreate_database, use_scratch_database  # noqa: E402 - after the path
 
 DB = "bench_cpv"
-os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+use_scratch_database(DB)
 
 WORDS = ["electric bus", "solar panels", "solar pan", "hospital beds", "construction machinery", "photovoltaic",
          "refuse collection vehicles", "school buildings", "laptop"]
