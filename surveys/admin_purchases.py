@@ -14,9 +14,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from bigbuyers.admin_widgets import KnownChoicesInlineMixin
+from bigbuyers.admin_widgets import KnownChoicesForm, KnownChoicesInlineMixin
+from surveys.cpv.fields import CpvCodeField
 from surveys.cpv.selectors import code_and_label, label_of, not_in_vocabulary
 from surveys.models import PlannedPurchase
+
+
+class PlannedPurchaseAdminForm(KnownChoicesForm):
+    """The secretariat changes a code as a respondent does: a code of the vocabulary, or words to find one."""
+
+    cpv_code = CpvCodeField(label=_("CPV code"), help_text=_("A code, or words in English to find one."))
 
 
 class CpvCodeFilter(admin.SimpleListFilter):
@@ -44,7 +51,7 @@ class PlannedPurchaseAdmin(KnownChoicesInlineMixin, admin.ModelAdmin):
     list_select_related = ["area", "response__organisation", "response__campaign"]
     show_full_result_count = False
     autocomplete_fields = ["response"]  # a search, not a list of every response of every campaign
-    readonly_fields = ["cpv"]
+    form = PlannedPurchaseAdminForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PlannedPurchase]:
         return super().get_queryset(request).annotate(cpv_label=label_of())

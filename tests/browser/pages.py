@@ -172,7 +172,7 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
 def admin_pages(ids: dict[str, object]) -> list[PageVisit]:
     """The secretariat's admin pages that the portal adds or changes (its own views and templates, and the
     change forms and lists it configures), as "staff". `ids` come from the test's data: a campaign, a response,
-    a draft and a solved run, an interview, a community, an event and a travel claim."""
+    a planned purchase, a draft and a solved run, an interview, a community, an event and a travel claim."""
     campaign, run, draft = ids["campaign"], ids["run"], ids["draft"]
     save = "input[name=_save]"
     return [
@@ -191,6 +191,9 @@ def admin_pages(ids: dict[str, object]) -> list[PageVisit]:
         PageVisit("planned purchases", "/admin/surveys/plannedpurchase/", as_user="staff"),
         PageVisit("planned purchases, codes not in the vocabulary", "/admin/surveys/plannedpurchase/?cpv=unknown",
                   as_user="staff"),
+        PageVisit("planned purchase, CPV codes found", f"/admin/surveys/plannedpurchase/{ids['purchase']}/change/",
+                  as_user="staff", submit_empty_form=True, button="input[name=_save]",
+                  fill=(("#id_cpv_code", "electric bus"),)),
         PageVisit("matching runs", "/admin/groups/matchingrun/", as_user="staff"),
         PageVisit("new matching run", f"/admin/groups/matchingrun/add/?campaign={campaign}", as_user="staff"),
         PageVisit("draft matching run", f"/admin/groups/matchingrun/{draft}/change/", as_user="staff"),

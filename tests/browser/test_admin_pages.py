@@ -39,8 +39,8 @@ def _secretariat_world(staff) -> dict[str, object]:  # type: ignore[no-untyped-d
                              interview_willing=True)
               for n, country in enumerate(["DE", "FR", "IT", "NL"])]
     hdev = campaign.areas.get(code="hdev")
-    for body, code in zip(bodies, ["34144910-0", "34144511-3", "09331200-0", "34144910-9"], strict=True):
-        PlannedPurchase.objects.create(response=body, area=hdev, description="Electric buses", cpv_code=code)
+    purchases = [PlannedPurchase.objects.create(response=body, area=hdev, description="Electric buses", cpv_code=code)
+                 for body, code in zip(bodies, ["34144910-0", "34144511-3", "09331200-0", "34144910-9"], strict=True)]
     run = formation.create_run(campaign, by=staff, groups=2, min_size=1, max_size=4)
     with transaction.atomic():
         formation.queue_run(run)  # solved after the commit (tasks are eager in tests)
@@ -58,7 +58,7 @@ def _secretariat_world(staff) -> dict[str, object]:  # type: ignore[no-untyped-d
                          starts_at=timezone.now() - dt.timedelta(days=2), is_public=True)
     Registration.objects.create(event=event, user=membership.user, status="registered")
     TravelClaim.objects.create(event=event, membership=membership, travel=Decimal("80.00"))
-    return {"campaign": campaign.pk, "response": bodies[0].pk, "run": run.pk, "draft": draft.pk,
+    return {"campaign": campaign.pk, "response": bodies[0].pk, "purchase": purchases[-1].pk, "run": run.pk, "draft": draft.pk,
             "interview": interview.pk, "community": community.pk, "event": event.pk}
 
 

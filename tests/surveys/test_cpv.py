@@ -215,3 +215,40 @@ def test_purchases_count_by_division_and_group_with_labels(campaign):
         ("34 – Transport equipment and auxiliary products to transportation", 2, 3),
         ("09 – Petroleum products, fuel, electricity and other sources of energy", 1, 1)]
     assert [(g.title, g.bodies, g.purchases) for g in divisions[0].groups] == [("341 – Motor vehicles", 2, 3)]
+
+
+# --- Labels in the e-mailed copy, the export and the admin -------------------------------------------------
+
+def test_the_e_mailed_copy_and_the_export_show_labels_and_codes_outside_the_vocabulary_as_entered(committed):
+    from django.core import mail
+
+    from surveys import services
+    from surveys.exports import response_rows
+    from surveys.models import Response
+    from surveys.steps import STEP_SLUGS
+
+    response = ResponseFactory(steps_done=list(STEP_SLUGS))
+    PlannedPurchase.objects.create(response=response, description="Buses", cpv_code=ELECTRIC_BUSES, position=0)
+    PlannedPurchase.objects.create(response=response, description="Old buses", cpv_code="12345678-9", position=1)
+    with committed():
+        services.submit_response(response, revision=response.revision)
+    body = mail.outbox[-1].body
+    assert "34144910-0 – Electric buses" in body and "12345678-9 (not in the CPV vocabulary)" in body
+    (row,) = response_rows(Response.objects.filter(pk=response.pk), list(response.campaign.areas.all()))
+    assert "Buses | CPV 34144910-0 – Electric buses\nOld buses | CPV 12345678-9 (not in the CPV vocabulary)" in row
+
+
+def test_the_secretariat_sees_labels_and_changes_a_code_as_a_respondent_does(client, staff):
+    response = ResponseFactory()
+    purchase = PlannedPurchase.objects.create(response=response, description="Old buses", cpv_code="12345678-9")
+    client.force_login(staff)
+    listed = client.get("/admin/surveys/plannedpurchase/").content.decode()
+    assert "12345678-9 (not in the CPV vocabulary)" in listed
+    url = f"/admin/surveys/plannedpurchase/{purchase.pk}/change/"
+    data = {"response": response.pk, "description": "Old buses", "area": "", "expected_timing": "", "position": 0}
+    refused = client.post(url, {**data, "cpv_code": "electric bus"})
+    assert refused.status_code == 200 and 'value="34144910-0"' in refused.content.decode()
+    assert client.post(url, {**data, "cpv_code": "34144910"}).status_code == 302
+    purchase.refresh_from_db()
+    assert purchase.cpv_code == ELECTRIC_BUSES
+    assert "34144910-0 – Electric buses" in client.get("/admin/surveys/plannedpurchase/").content.decode()
