@@ -7,6 +7,8 @@ from typing import Any
 from django import forms, template
 from django.utils.translation import gettext as _
 
+from bigbuyers import quoting
+
 register = template.Library()
 
 
@@ -49,3 +51,15 @@ def labelled_widget(bound_field: forms.BoundField, row: int) -> str:
         return bound_field.as_widget()
     label = _("Row %(number)s, %(label)s") % {"number": row, "label": bound_field.label}
     return bound_field.as_widget(attrs={"aria-label": label})
+
+
+@register.filter
+def quoted_lines(text: str) -> list[str]:
+    """Text someone typed, as lines whose addresses no mail client makes clickable (bigbuyers/quoting.py)."""
+    return quoting.quoted_lines(text or "")
+
+
+@register.filter
+def defanged(text: str) -> str:
+    """One line someone typed, with its addresses broken so that no mail client makes them clickable."""
+    return quoting.defang(text or "")

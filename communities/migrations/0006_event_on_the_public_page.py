@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0004_verbose_names'),
+        ('communities', '0005_secretariat'),
     ]
 
     operations = [
