@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db.models import BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,6 @@ from surveys.cpv.models import CpvCode
 SEARCH_LIMIT = 10
 MIN_WORD = 2
 TYPO_THRESHOLD = 0.5
-FTS = "to_tsvector('english'::regconfig, \"surveys_cpvcode\".\"label\")"
 
 
 @dataclass(frozen=True)
@@ -96,12 +95,24 @@ def search_typed(typed: Typed, *, limit: int = SEARCH_LIMIT) -> list[CpvEntry]:
     return [CpvEntry(row.code, row.label) for row in rows]
 
 
+def _fts(expression: Any) -> Func:
+    """``to_tsvector('english', …)``, the expression the full-text index is built on (migration 0007)."""
+    return Func(expression, function="to_tsvector", template="%(function)s('english'::regconfig, %(expressions)s)",
+                output_field=SearchVectorField())
+
+
+def _tsquery(text: str) -> Func:
+    return Func(Value(text), function="to_tsquery", template="%(function)s('english'::regconfig, %(expressions)s)",
+                output_field=SearchQueryField())
+
+
 def _by_words_postgresql(words: list[str], limit: int) -> list[CpvCode]:
-    # Words are letters and digits only (codes.WORD), so they are safe inside a tsquery.
+    # Words are letters and digits only (codes.WORD), so they are safe inside a tsquery (and go as parameters).
     typing = " & ".join([*words[:-1], f"{words[-1]}:*"])
     exact = " & ".join(words)
-    matches = RawSQL(f"{FTS} @@ to_tsquery('english'::regconfig, %s)", (typing,), output_field=BooleanField())
-    rank = RawSQL(f"ts_rank({FTS}, to_tsquery('english'::regconfig, %s))", (exact,), output_field=FloatField())
+    matches = Func(_fts(F("label")), _tsquery(typing), template="(%(expressions)s)", arg_joiner=" @@ ",
+                   output_field=BooleanField())
+    rank = Func(_fts(F("label")), _tsquery(exact), function="ts_rank", output_field=FloatField())
     found = list(CpvCode.objects.filter(matches).annotate(rank=rank, length=Length("label"))
                  .order_by("-rank", "length", "digits")[:limit])
     if found:
@@ -109,9 +120,9 @@ def _by_words_postgresql(words: list[str], limit: int) -> list[CpvCode]:
     # Nothing for these words: perhaps a typing mistake. Trigrams ("<%": word similarity above the
     # threshold, through the trigram index) find the labels with the closest words; pg_trgm's default
     # threshold (0.6) misses one wrong letter in a short word ("elektric bus": 0.56).
-    phrase = " ".join(words)
-    similar = RawSQL("%s <%% \"surveys_cpvcode\".\"label\"", (phrase,), output_field=BooleanField())
-    closeness = RawSQL("word_similarity(%s, \"surveys_cpvcode\".\"label\")", (phrase,), output_field=FloatField())
+    phrase = Value(" ".join(words))
+    similar = Func(phrase, F("label"), template="(%(expressions)s)", arg_joiner=" <%% ", output_field=BooleanField())
+    closeness = Func(phrase, F("label"), function="word_similarity", output_field=FloatField())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [TYPO_THRESHOLD])
         # The planner prices the trigram index above reading the 9,454 labels (65 ms); the index takes 1.5 ms.
