@@ -14,6 +14,7 @@ class SurveysConfig(AppConfig):
         from surveys.cpv.loader import sync_after_migrate
         from surveys.exports import EXPORT
         from surveys.privacy import PROVIDER
+        from surveys.questionnaire import figures
         from surveys.report import SURVEY_REPORT
 
         privacy.register(PROVIDER)
@@ -22,5 +23,7 @@ class SurveysConfig(AppConfig):
             dashboard.register_dashboard_section(provider)
         for provider in SURVEY_REPORT:
             dashboard.register_report_section(provider)
+        dashboard.register_dashboard_section(figures.DASHBOARD)
+        dashboard.register_report_section(figures.REPORT)
         # The CPV vocabulary is reference data: filled (or updated) after every migrate.
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="surveys.cpv.sync")

@@ -476,5 +476,14 @@ class EligibilityChange(models.Model):
         return f"{self.response_id}: {self.previous_outcome or '—'} → {self.outcome}"
 
 
+# The questionnaire's rows live in their own package; imported here so that Django finds them.
+from surveys.questionnaire.models import (  # noqa: E402, F401
+    Answer,
+    AnswerChoice,
+    Choice,
+    Question,
+    QuestionnairePage,
+    QuestionWording,
+)
 # The CPV vocabulary's table lives in its own module (surveys/cpv/); importing it here registers it.
 from surveys.cpv.models import CpvCode  # noqa: E402,F401

@@ -96,7 +96,7 @@ def search_typed(typed: Typed, *, limit: int = SEARCH_LIMIT) -> list[CpvEntry]:
 
 
 def _fts(expression: Any) -> Func:
-    """``to_tsvector('english', …)``, the expression the full-text index is built on (migration 0007)."""
+    """``to_tsvector('english', …)``, the expression the full-text index is built on (migration 0009)."""
     return Func(expression, function="to_tsvector", template="%(function)s('english'::regconfig, %(expressions)s)",
                 output_field=SearchVectorField())
 

@@ -30,7 +30,7 @@ def drop_search_indexes(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0006_verbose_names'),
+        ('surveys', '0008_questionnaire'),
     ]
 
     operations = [
