@@ -192,7 +192,7 @@ def admin_pages(ids: dict[str, object]) -> list[PageVisit]:
         PageVisit("campaigns", "/admin/surveys/campaign/", as_user="staff"),
         PageVisit("campaign", f"/admin/surveys/campaign/{campaign}/change/", as_user="staff"),
         PageVisit("campaign with errors", f"/admin/surveys/campaign/{campaign}/change/", as_user="staff",
-                  submit_empty_form=True, button=save, fill=(("#id_name", ""), ("#id_opens_at_0", "someday"))),
+                  submit_empty_form=True, button=save, fill=(("#id_name_en", ""), ("#id_opens_at_0", "someday"))),
         PageVisit("new campaign", "/admin/surveys/campaign/add/", as_user="staff"),
         PageVisit("extend a deadline", f"/admin/surveys/campaign/{campaign}/extend-deadline/", as_user="staff"),
         PageVisit("responses", "/admin/surveys/response/", as_user="staff"),
