@@ -40,6 +40,7 @@ from django.utils import timezone
 from xlsxwriter import Workbook
 
 from bigbuyers.models import ExportFormat, ExportRecord
+from bigbuyers.staff_sessions import staff_power
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BATCH = 500  # rows per chunk of the streamed CSV
@@ -115,8 +116,10 @@ def _xlsx_cell(value: Any) -> Any:
     return XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def may_export(user: Any, kind: ExportKind) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perm(kind.permission))
+def may_export(request: HttpRequest, kind: ExportKind) -> bool:
+    """True when the request may download `kind`: a staff session (password, and code when owed; see
+    bigbuyers/staff_sessions.py) of a person holding the kind's permission."""
+    return staff_power(request, kind.permission)
 
 
 def download(request: HttpRequest, *, kind: ExportKind, fmt: str, table: ExportTable) -> HttpResponse:
@@ -125,7 +128,7 @@ def download(request: HttpRequest, *, kind: ExportKind, fmt: str, table: ExportT
     Raises PermissionDenied when the user lacks the kind's permission: callers check it before building
     the table too, so that nothing is read for a refused request.
     """
-    if not may_export(request.user, kind):
+    if not may_export(request, kind):
         raise PermissionDenied
     if fmt not in ExportFormat.values:
         raise Http404
@@ -182,7 +185,7 @@ def download_view(request: HttpRequest, kind_name: str, fmt: str) -> HttpRespons
     kind = get_kind(kind_name)
     if kind is None or fmt not in ExportFormat.values:
         raise Http404
-    if not may_export(request.user, kind):
+    if not may_export(request, kind):
         raise PermissionDenied
     try:
         table = kind.table(request.GET)

@@ -7,6 +7,7 @@ the sign-in form; the limits are settings so that operators can tune them.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,10 +19,24 @@ from django.shortcuts import render
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address; behind the proxy, the left-most X-Forwarded-For entry the proxy set."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: behind TRUSTED_PROXY_COUNT proxies, the X-Forwarded-For entry that many places
+    from the right, which the proxy facing the client appended; else the peer's address (REMOTE_ADDR).
+
+    Each proxy appends the address it received the request from, so the entries left of the trusted ones
+    are whatever the client wrote: never read them. django-axes uses this function too
+    (AXES_CLIENT_IP_CALLABLE), so that its lockouts and the rate limits see the same address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    if count <= 0 or not forwarded:
+        return remote
+    # Fewer entries than trusted proxies: every entry was written by one of them, the left-most first.
+    candidate = forwarded[-min(count, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:  # a misconfigured proxy chain: count the peer rather than free text
+        return remote
 
 
 def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:

@@ -48,12 +48,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bigbuyers.middleware.ReportingEndpointsMiddleware",  # outside CSPMiddleware: sees the policy it sets
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bigbuyers.middleware.PrivateResponsesMiddleware",  # after the user is known; sees every later answer
+    "bigbuyers.middleware.RequestBodyLimitMiddleware",  # before any view or CSRF check reads the body
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -184,13 +187,19 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("BEHIND_TLS_PROXY", not DEBUG):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", not DEBUG)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For: the client's address is the entry that
+# many places from the right (bigbuyers.ratelimit.client_ip); entries further left are the client's text.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0, minimum=0)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 
 # Content Security Policy (django-csp): nothing inline, nothing from elsewhere.
+VIOLATION_REPORT_PATH = "/csp-report/"  # bigbuyers/urls.py: csp_report
+VIOLATION_REPORT_GROUP = "csp-endpoint"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -203,13 +212,21 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Violations are logged (bigbuyers/csp_reports.py); report-uri is sent by every browser at once.
+        "report-uri": [VIOLATION_REPORT_PATH],
     }
 }
+# The Reporting API's report-to (with the Reporting-Endpoints header, bigbuyers.middleware), on request only:
+# Chromium drops report-uri when a policy names report-to, and then (Chromium 156, measured) sent nothing.
+if env_bool("VIOLATION_REPORTS_REPORTING_API", False):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-to"] = VIOLATION_REPORT_GROUP
 
 # Rate limits ("count/seconds"), counted in the shared cache.
 RATELIMIT_SIGNIN_PER_IP = env_str("RATELIMIT_SIGNIN_PER_IP", "20/600")
 RATELIMIT_SIGNIN_PER_EMAIL = env_str("RATELIMIT_SIGNIN_PER_EMAIL", "5/600")
 RATELIMIT_SUBMIT_PER_IP = env_str("RATELIMIT_SUBMIT_PER_IP", "60/600")
+RATELIMIT_ACCESS_REQUEST_PER_IP = env_str("RATELIMIT_ACCESS_REQUEST_PER_IP", "10/3600")  # e-mails to colleagues
+RATELIMIT_CSP_REPORT_PER_IP = env_str("RATELIMIT_CSP_REPORT_PER_IP", "60/600")  # violation reports logged
 
 # Staff sign-in with a password is locked after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -220,7 +237,9 @@ AXES_RESET_ON_SUCCESS = True
 # Only password sign-in (the admin) is counted: sign-in links have their own rate limits, and
 # counting them would lock out every colleague behind a city's shared address.
 AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "bigbuyers.axes_handler.PasswordSignInHandler"  # a link's sign-in does not lift a lockout
 AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_CLIENT_IP_CALLABLE = "bigbuyers.ratelimit.client_ip"  # the address the rate limits count, not the proxy's
 
 # Two-factor authentication of staff (django-otp, bigbuyers/two_factor): optional, unless this forces
 # every staff member to enrol an authenticator app before using the admin. Wrong codes make the next
@@ -238,6 +257,17 @@ COMMUNITY_UPLOAD_EXTENSIONS = env_list(
     "COMMUNITY_UPLOAD_EXTENSIONS",
     [".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".ppt", ".png", ".jpg", ".jpeg"],
 )
+# Request bodies: form fields are read into memory up to DATA_UPLOAD_MAX_MEMORY_SIZE, an uploaded file is kept in
+# memory up to FILE_UPLOAD_MAX_MEMORY_SIZE (a larger one goes to a temporary file), and a whole body may not be
+# larger than the largest upload plus its form (413, bigbuyers.middleware): the proxy must cap it the same way.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, written out as the proxy's cap depends on it
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, COMMUNITY_UPLOAD_MAX_BYTES)
+MAX_REQUEST_BODY_BYTES = COMMUNITY_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+# Office documents are zip archives: refused when they would unpack to more than this, hold more parts, or
+# have a part compressed more than this many times (communities/uploads.py).
+COMMUNITY_UPLOAD_MAX_UNPACKED_BYTES = env_int("COMMUNITY_UPLOAD_MAX_UNPACKED_MB", 100, minimum=1) * 1024 * 1024
+COMMUNITY_UPLOAD_MAX_ARCHIVE_FILES = env_int("COMMUNITY_UPLOAD_MAX_ARCHIVE_FILES", 2000, minimum=10)
+COMMUNITY_UPLOAD_MAX_COMPRESSION_RATIO = env_int("COMMUNITY_UPLOAD_MAX_COMPRESSION_RATIO", 100, minimum=10)
 # Personal data of a campaign is erased this long after its deadline (anonymous statistics stay).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=30)
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bigbuyers import languages, views
+from bigbuyers import csp_reports, languages, views
 
 admin.site.site_header = _("Big Buyers secretariat")
 admin.site.site_title = _("Big Buyers secretariat")
@@ -10,6 +10,7 @@ admin.site.index_title = _("Campaigns, responses and communities")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", csp_reports.csp_report, name="csp_report"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("account/", views.account, name="account"),

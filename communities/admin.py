@@ -133,7 +133,7 @@ class MembershipAdmin(BulkEmailActionMixin, admin.ModelAdmin):
                                  description=gettext_lazy("Write an e-mail to the selected members"))]
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request.user, community_exports.MEMBERS)
+        return exports.may_export(request, community_exports.MEMBERS)
 
     def _export(self, request: HttpRequest, queryset: QuerySet[Membership], fmt: str) -> HttpResponse:
         table = community_exports.members_table(queryset, title=_("Members chosen in the admin"),
@@ -361,7 +361,7 @@ class TravelClaimAdmin(admin.ModelAdmin):
         return self._set(request, queryset, ClaimStatus.PAID, _("Mark the claims as paid"))
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request.user, community_exports.TRAVEL_CLAIMS)
+        return exports.may_export(request, community_exports.TRAVEL_CLAIMS)
 
     def _export(self, request: HttpRequest, queryset: QuerySet[TravelClaim], fmt: str) -> HttpResponse:
         table = community_exports.claims_table(queryset, title=_("Travel claims chosen in the admin"),

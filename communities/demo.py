@@ -12,12 +12,14 @@ import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from bigbuyers.models import User
 from communities import services
 from communities.models import ActivityStatus, Community, EventKind, GuestInvitation, Registration, TravelClaim
+from communities.secretariat import ensure_secretariat_group
 from surveys.models import Campaign, Organisation, ThematicArea
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -36,6 +38,12 @@ PEOPLE = [
     ("eva.nowak@zielonagora.example", "Eva Nowak", "Miasto Zielonagóra Nowa", "member"),
     ("ingrid.berg@fjord.example", "Ingrid Berg", "Statens innkjøp Fjord", "member"),
 ]
+
+
+def join_secretariat(staff: User) -> None:
+    """Put the demo's staff login in the "Secretariat" group: its powers, in the admin and in the
+    communities, are the group's."""
+    staff.groups.add(ensure_secretariat_group(apps))
 
 
 def _person(email: str, name: str) -> User:

@@ -90,6 +90,9 @@ class Community(models.Model):
         verbose_name = _("community of practice")
         verbose_name_plural = _("communities of practice")
         ordering = ["name"]
+        # The secretariat's powers inside every space (communities/secretariat.py); the admin's own model
+        # permissions say nothing about what a staff member may read or decide in a space.
+        permissions = [("act_as_secretariat", _("Can act as the secretariat in every community"))]
 
     def __str__(self) -> str:
         return self.name

@@ -3,8 +3,11 @@
 The rules:
 - Anonymous people are sent to the sign-in page (LOGIN_URL) for every address of the app.
 - Members see their community's pages; a role (leader > core group > member) is needed for some
-  actions; a member without it gets 403. The secretariat (staff who gave their two-factor code, when
-  they have an app) can do everything everywhere.
+  actions; a member without it gets 403. The secretariat can do everything everywhere: staff who hold
+  the permission `communities.act_as_secretariat` (the "Secretariat" group gives it, see secretariat.py)
+  in a session opened with the password, and the code when they have an app (bigbuyers/staff_sessions.py).
+  Staff without that permission, or signed in with an e-mailed link, are the person they are: a member
+  where they are one, an outsider elsewhere.
 - Outsiders get 404 for every page, file and event of a space, so that nothing tells what is inside.
   Two exceptions, both chosen so that nothing member-only is shown:
   * an OPEN community shows its overview (description, objectives, roadmap) and a join button to a
@@ -32,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bigbuyers.models import User
-from bigbuyers.two_factor.services import acts_as_secretariat, second_step_missing
+from bigbuyers.staff_sessions import code_owed, staff_power
 from communities.models import (
     Classification,
     Community,
@@ -46,6 +49,7 @@ from communities.models import (
     Thread,
     TravelClaim,
 )
+from communities.secretariat import ACT_AS_SECRETARIAT
 
 
 @dataclass
@@ -55,7 +59,7 @@ class Space:
     community: Community
     user: User
     membership: Membership | None
-    is_staff: bool = False
+    is_secretariat: bool = False
     guest_event_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -65,14 +69,14 @@ class Space:
     @property
     def sees_content(self) -> bool:
         """Members and the secretariat see what is inside; visitors and guests do not."""
-        return self.is_staff or self.is_member
+        return self.is_secretariat or self.is_member
 
     @property
     def is_visitor(self) -> bool:
         return not self.sees_content and not self.guest_event_ids
 
     def has_role(self, role: str) -> bool:
-        return self.is_staff or (self.membership is not None and self.membership.has_role(role))
+        return self.is_secretariat or (self.membership is not None and self.membership.has_role(role))
 
     @property
     def is_leader(self) -> bool:
@@ -83,10 +87,13 @@ class Space:
         return self.has_role(Role.CORE)
 
 
+def acts_as_secretariat(request: HttpRequest) -> bool:
+    """True when the request may use the secretariat's powers in the communities."""
+    return staff_power(request, ACT_AS_SECRETARIAT)
+
+
 def is_guest_only(user: User) -> bool:
-    """A market actor's account: invited to events, member of no community, not staff."""
-    if user.is_staff:
-        return False
+    """A market actor's account: invited to events, member of no community."""
     return (GuestInvitation.objects.filter(user=user).exists()
             and not Membership.objects.filter(user=user).exists())
 
@@ -102,19 +109,20 @@ def _membership(user: User, community: Community) -> Membership | None:
     return Membership.objects.filter(community=community, user=user).select_related("organisation").first()
 
 
-def get_membership_or_404(user: User, community: Community, *, visitors: bool = False,
+def get_membership_or_404(request: HttpRequest, community: Community, *, visitors: bool = False,
                           guest_event_id: int | None = None) -> Space:
     """The viewer's Space in `community`, or Http404 for an outsider.
 
     `visitors`: a signed-in non-member may enter an open community (the overview only).
     `guest_event_id`: a person invited to that event (of this community) may enter as its guest.
     """
+    user = request.user
     if not user.is_authenticated:
         raise Http404
     membership = _membership(user, community)
-    secretariat = acts_as_secretariat(user)
+    secretariat = acts_as_secretariat(request)
     if membership is not None or secretariat:
-        return Space(community, user, membership, is_staff=secretariat)
+        return Space(community, user, membership, is_secretariat=secretariat)
     if guest_event_id is not None and GuestInvitation.objects.filter(
         user=user, event_id=guest_event_id, event__community=community
     ).exists():
@@ -125,7 +133,8 @@ def get_membership_or_404(user: User, community: Community, *, visitors: bool = 
 
 
 def require_role(space: Space, role: str) -> None:
-    """PermissionDenied (403) unless the member has `role` or higher, or is staff; outsiders never get here."""
+    """PermissionDenied (403) unless the member has `role` or higher, or is the secretariat; outsiders never
+    get here."""
     if not space.sees_content:
         raise Http404
     if not space.has_role(role):
@@ -134,7 +143,7 @@ def require_role(space: Space, role: str) -> None:
 
 def require_author(space: Space, item: Thread | Reply) -> None:
     """Only the author edits a message (the secretariat too, to correct one); others get 403."""
-    if not (space.is_staff or item.author_id == space.user.pk):
+    if not (space.is_secretariat or item.author_id == space.user.pk):
         raise PermissionDenied
 
 
@@ -153,15 +162,15 @@ def get_event_or_404(space: Space, pk: int) -> Event:
         raise Http404 from None
 
 
-def get_document_or_404(user: User, community: Community, pk: int) -> Document:
-    """A document the viewer may download: confidential ones for members and staff, public ones for anybody
-    signed in to the platform (guests excepted)."""
+def get_document_or_404(request: HttpRequest, community: Community, pk: int) -> Document:
+    """A document the viewer may download: confidential ones for members and the secretariat, public ones
+    for anybody signed in to the platform (guests excepted)."""
     document = Document.objects.filter(pk=pk, community=community).first()
     if document is None:
         raise Http404
-    if document.classification == Classification.PUBLIC and not is_guest_only(user):
+    if document.classification == Classification.PUBLIC and not is_guest_only(request.user):
         return document
-    get_membership_or_404(user, community)
+    get_membership_or_404(request, community)
     return document
 
 
@@ -170,7 +179,7 @@ def get_claim_or_404(space: Space, pk: int) -> TravelClaim:
     claim = (TravelClaim.objects.filter(pk=pk, event__community=space.community)
              .select_related("event", "membership__user", "membership__organisation")
              .prefetch_related("receipts").first())
-    if claim is None or not (space.is_staff or claim.membership.user_id == space.user.pk):
+    if claim is None or not (space.is_secretariat or claim.membership.user_id == space.user.pk):
         raise Http404
     return claim
 
@@ -193,8 +202,8 @@ def community_view(*, role: str | None = None, visitors: bool = False,
                    guests: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a view `(request, space, **kwargs)` reached by `<slug:slug>/...`.
 
-    Anonymous: the sign-in page. Outsider: 404, except staff with an authenticator app who have not given
-    its code yet: the code's page, which comes back here. Member without `role`: 403. With `guests`, the
+    Anonymous: the sign-in page. Outsider: 404, except the secretariat signed in with the password who have
+    not given their app's code yet: the code's page, which comes back here. Member without `role`: 403. With `guests`, the
     URL's `event` argument names the event that an invited guest may see.
     """
 
@@ -204,10 +213,11 @@ def community_view(*, role: str | None = None, visitors: bool = False,
         def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
             community = get_community_or_404(slug)
             try:
-                space = get_membership_or_404(request.user, community, visitors=visitors,
+                space = get_membership_or_404(request, community, visitors=visitors,
                                               guest_event_id=kwargs.get("event") if guests else None)
             except Http404:
-                if second_step_missing(request.user):  # staff who have not given their code yet: ask for it
+                # The secretariat, signed in with the password, who have not given their code yet: ask for it.
+                if code_owed(request) and request.user.has_perm(ACT_AS_SECRETARIAT):
                     return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
                 raise
             if role is not None:

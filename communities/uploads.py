@@ -4,6 +4,12 @@ The browser's Content-Type and the file name are both under the uploader's contr
 of the file are what a reader program will really open. A file passes only when its extension is
 allowed (settings.COMMUNITY_UPLOAD_EXTENSIONS) and its content is what that extension promises.
 The type stored and served is the one of this table, never the one the browser sent.
+
+The office formats (.docx, .xlsx, .pptx and the OpenDocument ones) are zip archives: one that would unpack
+to an absurd size, hold an absurd number of parts or be compressed beyond what documents are (a "zip
+bomb", which exhausts the memory or disk of whoever opens it) is refused, by the sizes its directory
+declares: nothing is unpacked here. The limits are settings (COMMUNITY_UPLOAD_MAX_UNPACKED_MB,
+COMMUNITY_UPLOAD_MAX_ARCHIVE_FILES, COMMUNITY_UPLOAD_MAX_COMPRESSION_RATIO).
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of the old Office formats (.doc, .xls, .ppt)
+ZIP = b"PK\x03\x04"
+# Below this, a part's compression ratio says nothing (small XML parts compress very well).
+RATIO_CHECKED_FROM = 1024 * 1024
 
 
 def _is_pdf(head: bytes, file: IO[bytes]) -> bool:
@@ -40,7 +49,7 @@ def _zip_names(file: IO[bytes]) -> list[str]:
 
 def _office_open_xml(folder: str) -> Callable[[bytes, IO[bytes]], bool]:
     def check(head: bytes, file: IO[bytes]) -> bool:
-        if not head.startswith(b"PK\x03\x04"):
+        if not head.startswith(ZIP):
             return False
         names = _zip_names(file)
         return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
@@ -51,7 +60,7 @@ def _office_open_xml(folder: str) -> Callable[[bytes, IO[bytes]], bool]:
 def _open_document(mimetype: bytes) -> Callable[[bytes, IO[bytes]], bool]:
     # An OpenDocument file starts with a stored "mimetype" entry whose content names the format.
     def check(head: bytes, file: IO[bytes]) -> bool:
-        return head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype" and head[38:38 + len(mimetype)] == mimetype
+        return head.startswith(ZIP) and head[30:38] == b"mimetype" and head[38:38 + len(mimetype)] == mimetype
 
     return check
 
@@ -116,4 +125,35 @@ def check_upload(file: IO[bytes], *, name: str, size: int) -> CheckedUpload:
     if not kind.matches(head, file):
         raise ValidationError(_("The content of the file is not a %(extension)s file: check that you chose the right one.")
                               % {"extension": extension}, code="content")
+    if head.startswith(ZIP):
+        _check_archive(file, extension=extension)
     return CheckedUpload(original_name=original, content_type=kind.content_type, size=size)
+
+
+def _check_archive(file: IO[bytes], *, extension: str) -> None:
+    """Refuse an office document whose zip directory declares an absurd unpacked size, number of parts or
+    compression ratio; ValidationError says which, in the person's words."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ValidationError(_("The content of the file is not a %(extension)s file: check that you chose the right one.")
+                              % {"extension": extension}, code="content") from None
+    finally:
+        file.seek(0)
+    most_parts = settings.COMMUNITY_UPLOAD_MAX_ARCHIVE_FILES
+    if len(parts) > most_parts:
+        raise ValidationError(_("This document is made of %(count)s parts; a document may have %(limit)s at most. "
+                                "Save it again from its program, or split it.")
+                              % {"count": len(parts), "limit": most_parts}, code="archive_files")
+    unpacked = sum(part.file_size for part in parts)
+    largest = settings.COMMUNITY_UPLOAD_MAX_UNPACKED_BYTES
+    if unpacked > largest:
+        raise ValidationError(_("This document unpacks to %(size)s; a document may unpack to %(limit)s at most. "
+                                "Save it again from its program, or split it.")
+                              % {"size": filesizeformat(unpacked), "limit": filesizeformat(largest)}, code="archive_size")
+    ratio = settings.COMMUNITY_UPLOAD_MAX_COMPRESSION_RATIO
+    if any(part.file_size >= RATIO_CHECKED_FROM and part.file_size > ratio * max(part.compress_size, 1) for part in parts):
+        raise ValidationError(_("This document is compressed far more than documents are: it cannot be checked "
+                                "safely. Save it again from its program."), code="archive_ratio")

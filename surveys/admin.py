@@ -442,7 +442,7 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
         return queryset, False
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request.user, RESPONSES_EXPORT)
+        return exports.may_export(request, RESPONSES_EXPORT)
 
     def _export(self, request: HttpRequest, queryset: QuerySet[Response], fmt: str) -> HttpResponse:
         filters = {"changelist": request.GET.urlencode(), "select_across": request.POST.get("select_across") == "1",

@@ -161,9 +161,12 @@ def _answer(campaign: Campaign, areas: list[ThematicArea], organisation: Organis
 
 @transaction.atomic
 def load_demo(*, staff_email: str, staff_password: str) -> User:
-    """Create the demo campaigns, organisations and answers (on an empty database) and a staff user."""
+    """Create the demo campaigns, organisations and answers (on an empty database) and a staff user.
+
+    The staff user is not a superuser: what it may do comes from the "Secretariat" group, which the
+    command puts it in (communities.demo.join_secretariat), as a real secretariat account would."""
     rng = random.Random(2020)
-    staff = User.objects.create_superuser(staff_email, staff_password, full_name="Demo Secretariat")
+    staff = User.objects.create_user(staff_email, staff_password, full_name="Demo Secretariat", is_staff=True)
     now = timezone.now()
 
     c2020 = Campaign.objects.create(

@@ -27,6 +27,22 @@ class StaffFactory(UserFactory):
     password = factory.django.Password("staff-password-123")
 
 
+class SecretariatFactory(StaffFactory):
+    """Staff in the "Secretariat" group (communities/secretariat.py), not a superuser: as the secretariat's
+    accounts are meant to be. The group is made here when a test emptied the tables (transactional tests)."""
+
+    is_superuser = False
+
+    @factory.post_generation
+    def secretariat(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            from django.apps import apps
+
+            from communities.secretariat import ensure_secretariat_group
+
+            self.groups.add(ensure_secretariat_group(apps))
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign

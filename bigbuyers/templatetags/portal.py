@@ -7,6 +7,8 @@ from typing import Any
 from django import forms, template
 from django.utils.translation import gettext as _
 
+from bigbuyers import quoting
+
 register = template.Library()
 
 
@@ -40,3 +42,15 @@ def error_summary(*items: Any) -> dict[str, Any]:
         elif isinstance(item, forms.BaseForm) and item.is_bound:
             errors += _form_errors(item)
     return {"errors": errors}
+
+
+@register.filter
+def quoted_lines(text: str) -> list[str]:
+    """Text someone typed, as lines whose addresses no mail client makes clickable (bigbuyers/quoting.py)."""
+    return quoting.quoted_lines(text or "")
+
+
+@register.filter
+def defanged(text: str) -> str:
+    """One line someone typed, with its addresses broken so that no mail client makes them clickable."""
+    return quoting.defang(text or "")

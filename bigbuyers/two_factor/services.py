@@ -47,15 +47,6 @@ def second_step_missing(user: User) -> bool:
     return settings.STAFF_REQUIRE_TWO_FACTOR or confirmed_device(user) is not None
 
 
-def acts_as_secretariat(user: User) -> bool:
-    """Staff whose sign-in is complete: the secretariat's powers outside the admin need the same code.
-
-    A staff member signed in with an e-mailed link, or with the password but not yet the code, is treated
-    as the person they are elsewhere (a member where they are one), not as the secretariat.
-    """
-    return bool(user.is_authenticated and user.is_active and user.is_staff) and not second_step_missing(user)
-
-
 def start_enrolment(user: User) -> TOTPDevice:
     """The person's enrolment in progress, created with a new random secret when there is none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()

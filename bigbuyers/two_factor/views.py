@@ -22,16 +22,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from bigbuyers.ratelimit import client_ip
+from bigbuyers.staff_sessions import signed_in_with_password
 from bigbuyers.two_factor import services
 from bigbuyers.two_factor.forms import CodeForm
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Active staff only; anyone else goes to the admin's sign-in, as the admin itself does."""
+    """Active staff signed in with their password; anyone else goes to the admin's sign-in, as the admin
+    itself does. A session opened by an e-mailed link cannot enrol, remove or give a code: whoever reads
+    the mailbox could otherwise put their own app on the account."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (request.user.is_active and request.user.is_staff):
+        if not (request.user.is_active and request.user.is_staff and signed_in_with_password(request)):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         return view(request, *args, **kwargs)
 

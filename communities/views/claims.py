@@ -67,5 +67,5 @@ def claim(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def receipt_download(request: HttpRequest, slug: str, pk: int, receipt: int) -> FileResponse:
-    space = get_membership_or_404(request.user, get_community_or_404(slug))
+    space = get_membership_or_404(request, get_community_or_404(slug))
     return file_response(get_receipt_or_404(space, pk, receipt))

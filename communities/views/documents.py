@@ -63,7 +63,7 @@ def document_upload(request: HttpRequest, space: Space) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Confidential: members and staff; public: anybody signed in (guests excepted); everybody else 404."""
-    document = get_document_or_404(request.user, get_community_or_404(slug), pk)
+    document = get_document_or_404(request, get_community_or_404(slug), pk)
     return file_response(document)
 
 

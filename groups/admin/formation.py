@@ -515,7 +515,7 @@ class ObserverSubscriptionAdmin(admin.ModelAdmin):
         return False  # people join themselves (double opt-in)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request.user, OBSERVERS_EXPORT)
+        return exports.may_export(request, OBSERVERS_EXPORT)
 
     @admin.action(description=gettext_lazy("Export the selected people who receive news (CSV, with unsubscribe links)"),
                   permissions=["export"])

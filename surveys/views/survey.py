@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bigbuyers.ratelimit import limit_posts
-from surveys import selectors, services
+from surveys import access_requests, selectors, services
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.eligibility import Outcome
 from surveys.forms import (
@@ -162,6 +162,7 @@ def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     try:
         response = _save(step, request, ctx, forms)
     except services.OrganisationAlreadyAnswering as clash:
+        access_requests.remember_found_response(request.session, ctx.campaign, clash.response)
         return _page(request, ctx, "surveys/organisation_taken.html", {
             "existing": clash.response, "form": AccessRequestForm()}, status=409)
     except services.SurveyClosed:
@@ -266,10 +267,12 @@ def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@limit_posts("access-request", per_ip="RATELIMIT_ACCESS_REQUEST_PER_IP")
 def request_access(request: HttpRequest, slug: str, response_id: int) -> HttpResponse:
-    """A colleague asks for access to the response their organisation already started."""
+    """A colleague asks for access to the response their organisation already started: the one that the
+    organisation step found in their way, no other (surveys/access_requests.py)."""
     ctx = survey_context(request, slug)
-    existing = get_object_or_404(Response, pk=response_id, campaign=ctx.campaign)
+    existing = access_requests.found_response_or_404(request.session, ctx.campaign, response_id)
     form = AccessRequestForm(request.POST)
     if not form.is_valid():
         return _page(request, ctx, "surveys/organisation_taken.html", {"existing": existing, "form": form}, status=400)

@@ -224,8 +224,9 @@ def test_the_device_admin_lists_devices_without_their_secret(client, staff):
 
 
 def test_outside_the_admin_too_the_secretariats_powers_wait_for_the_code(client):
-    # Signed in with an e-mailed link (or the password alone), a staff member with an app is not yet the
-    # secretariat in the communities: a space they are not a member of asks for the code first, then opens.
+    # Signed in with the password alone, a staff member with an app is not yet the secretariat in the
+    # communities: a space they are not a member of asks for the code first, then opens. (With an e-mailed
+    # link they are not the secretariat at all: tests/bigbuyers/test_staff_sessions.py.)
     staff, device = enrolled_staff()
     space = reverse("communities:threads", args=[CommunityFactory().slug])
     client.force_login(staff)

@@ -66,7 +66,8 @@ def check_pages(page, visits, users, live_server, *, after=None) -> None:  # typ
     for visit in visits:
         page.context.clear_cookies()
         if visit.as_user in users:
-            sign_in(page.context, users[visit.as_user], live_server, code_given=visit.code_given)
+            sign_in(page.context, users[visit.as_user], live_server, code_given=visit.code_given,
+                    password=False if visit.by_link else None)
         answer = page.goto(visit.path)
         assert answer is not None and answer.status < 500, visit
         if visit.submit_empty_form:

@@ -12,11 +12,18 @@ from bigbuyers import outbox
 from bigbuyers.models import OutgoingEmail
 
 
-def sign_in(context, user, live_server, *, code_given: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Give the browser context a session of `user` (as the e-mailed link would); with `code_given`, a
-    session that has also given the two-factor code of the user's authenticator app."""
+def sign_in(context, user, live_server, *, code_given: bool = False,  # type: ignore[no-untyped-def]
+            password: bool | None = None) -> None:
+    """Give the browser context a session of `user`: as the e-mailed link would, or, for staff (or with
+    `password`), as the admin's password sign-in would; with `code_given`, a session that has also given
+    the two-factor code of the user's authenticator app."""
+    from tests.signin import sign_in_with_link, sign_in_with_password
+
     client = Client()
-    client.force_login(user)
+    if user.is_staff if password is None else password:
+        sign_in_with_password(client, user)
+    else:
+        sign_in_with_link(client, user)
     if code_given:
         from django_otp import DEVICE_ID_SESSION_KEY
 

@@ -21,6 +21,7 @@ class PageVisit:
     as_user: str = "anonymous"
     submit_empty_form: bool = False  # press the page's main button to show its validation errors
     code_given: bool = False  # staff with an authenticator app: this session has given its two-factor code
+    by_link: bool = False  # staff signed in with an e-mailed link rather than the password
 
 
 def pages(slug: str, closed_slug: str) -> list[PageVisit]:
@@ -158,6 +159,8 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
     return [
         PageVisit("campaign dashboard", f"{base}/dashboard/", as_user="staff"),
         PageVisit("needs-assessment report", f"{base}/report/", as_user="staff"),
+        # Staff signed in with an e-mailed link are asked for their password, and told why.
+        PageVisit("admin sign-in after a link", "/admin/login/?next=/admin/", as_user="staff", by_link=True),
     ] + two_factor_pages()
 
 

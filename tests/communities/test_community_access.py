@@ -23,22 +23,35 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     ReplyFactory,
+    SecretariatFactory,
     StaffFactory,
     ThreadFactory,
     UserFactory,
 )
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "outsider", "guest", "member", "leader", "staff"]
+ROLES = ["anonymous", "outsider", "guest", "member", "leader", "staff", "staff_no_permissions", "staff_by_link"]
+# Staff who are not the secretariat get exactly what an outsider gets: no permission to act as the
+# secretariat, or a session opened by an e-mailed link (even a superuser's).
+AS_OUTSIDERS = ("staff_no_permissions", "staff_by_link")
 
 
 @dataclass
 class World:
-    """A closed community with one of everything, and one person of each kind."""
+    """A closed community with one of everything, and one person of each kind.
+
+    `signed_in_by` says how each person's session is opened: staff with the password at the admin's
+    sign-in, everyone else (and "staff_by_link") with an e-mailed link."""
 
     people: dict[str, object]
     objects: dict[str, object] = field(default_factory=dict)
+    signed_in_by: dict[str, str] = field(default_factory=dict)
+
+    def sign_in(self, client: object, role: str) -> None:
+        if self.people[role] is not None:
+            sign_in(client, self.people[role], self.signed_in_by.get(role, "link"))
 
 
 def build_world() -> World:
@@ -49,7 +62,9 @@ def build_world() -> World:
     leader = UserFactory(email="leader@city.example")
     outsider = UserFactory(email="outsider@city.example")
     guest = UserFactory(email="guest@supplier.example")
-    staff = StaffFactory(email="staff@secretariat.example")
+    staff = SecretariatFactory(email="staff@secretariat.example")  # the Secretariat group, not a superuser
+    plain_staff = StaffFactory(email="plain.staff@secretariat.example", is_superuser=False)
+    superuser_by_link = StaffFactory(email="boss@secretariat.example")
     membership = MembershipFactory(community=community, user=member, organisation=OrganisationFactory(country="FR"))
     MembershipFactory(community=community, user=leader, role="leader")
     thread = ThreadFactory(community=community, author=member)
@@ -66,10 +81,12 @@ def build_world() -> World:
     join_request = JoinRequest.objects.create(community=community, user=UserFactory(email="asking@city.example"),
                                               message="We buy electric buses.")
     activity = community.activities.create(title="Market dialogue", starts_on=dt.date(2027, 3, 1))
-    people = {"anonymous": None, "outsider": outsider, "guest": guest, "member": member, "leader": leader, "staff": staff}
-    return World(people, {"community": community, "thread": thread, "reply": reply, "document": document,
-                          "event": event, "past": past, "claim": claim, "receipt": receipt,
-                          "join_request": join_request, "activity": activity})
+    people = {"anonymous": None, "outsider": outsider, "guest": guest, "member": member, "leader": leader, "staff": staff,
+              "staff_no_permissions": plain_staff, "staff_by_link": superuser_by_link}
+    signed_in_by = {"staff": "password", "staff_no_permissions": "password", "staff_by_link": "link"}
+    return World(people, signed_in_by=signed_in_by, objects={
+        "community": community, "thread": thread, "reply": reply, "document": document, "event": event, "past": past,
+        "claim": claim, "receipt": receipt, "join_request": join_request, "activity": activity})
 
 
 # name -> (arguments from the world, method, POST data, expected status per role except anonymous).
@@ -145,14 +162,13 @@ def test_access(client, name, role):
     args, method, data, expected = TABLE[name]
     world = build_world()
     url = reverse(f"communities:{name}", args=args(world))
-    person = world.people[role]
-    if person is not None:
-        client.force_login(person)
+    world.sign_in(client, role)
     answer = getattr(client, method)(url, data or {})
     if role == "anonymous":
         assert answer.status_code == 302 and answer["Location"].startswith(reverse("signin")), (name, answer.status_code)
         return
-    assert answer.status_code == expected[role], (name, role, answer.status_code)
+    wanted = expected["outsider"] if role in AS_OUTSIDERS else expected[role]
+    assert answer.status_code == wanted, (name, role, answer.status_code)
 
 
 def test_guest_sees_only_the_event_they_are_invited_to(client):

@@ -9,14 +9,14 @@ from __future__ import annotations
 from tests.security.matrix import Row, everyone
 
 ROWS = {
-    "offer_page": Row(lambda w: [w.offer_token_a], everyone(200)),
-    "offer_accept": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(405)),
-    "offer_decline": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(405)),
-    "offer_accepted": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(200)),
-    "offer_declined": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(200)),
+    "offer_page": Row(lambda w: [w.offer_token_a], everyone(200), personal=True),
+    "offer_accept": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(405), personal=True),
+    "offer_decline": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(405), personal=True),
+    "offer_accepted": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(200), personal=True),
+    "offer_declined": Row(lambda w: [w.offer_token_a, w.offer_a.pk], everyone(200), personal=True),
     "observer_signup": Row(lambda w: [], everyone(200)),
     "observer_sent": Row(lambda w: [], everyone(200)),
-    "observer_confirm": Row(lambda w: [w.observer_confirm_token], everyone(200)),
+    "observer_confirm": Row(lambda w: [w.observer_confirm_token], everyone(200), personal=True),
     "observer_confirmed": Row(lambda w: [], everyone(200)),
-    "observer_unsubscribe": Row(lambda w: [w.observer_token], everyone(200)),
+    "observer_unsubscribe": Row(lambda w: [w.observer_token], everyone(200), personal=True),
 }

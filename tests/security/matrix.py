@@ -16,9 +16,15 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import signin
 from tests.communities import test_community_access as communities_table
 
-PEOPLE = ["anonymous", "respondent_a", "respondent_b", "member", "outsider", "guest", "staff"]
+# "staff" is the secretariat (the Secretariat group, signed in with the password); "staff_no_permissions"
+# is staff with no permission at all (password); "staff_by_link" is a superuser signed in with an e-mailed
+# link. The last two get what an outsider gets everywhere outside the admin's sign-in.
+PEOPLE = ["anonymous", "respondent_a", "respondent_b", "member", "outsider", "guest", "staff", "staff_no_permissions",
+          "staff_by_link"]
+STAFF_AS_OUTSIDERS = ("staff_no_permissions", "staff_by_link")
 LOGIN = "login"  # expected: a redirect to the sign-in page
 ADMIN_LOGIN = "admin login"  # expected: a redirect to the admin's sign-in page (staff pages)
 
@@ -30,6 +36,7 @@ class Row:
     method: str = "get"
     data: dict[str, str] | None = None
     query: str = ""
+    personal: bool = False  # reached by a signed link: personal to anyone, signed in or not
 
 
 def everyone(status: int) -> dict[str, int | str]:
@@ -53,12 +60,14 @@ def _survey_rows() -> dict[str, Row]:
     own = {"respondent_a": 200, "respondent_b": 200}
     return {
         "healthz": Row(no_args, everyone(200)),
+        # Browsers post violation reports here, signed in or not; a form post is no report (400).
+        "csp_report": Row(no_args, everyone(400), method="post"),
         "accessibility": Row(no_args, everyone(200)),
         "privacy": Row(no_args, everyone(200)),
         "home": Row(no_args, everyone(200)),
         "signin": Row(no_args, everyone(200)),
         "signin_sent": Row(no_args, everyone(200)),
-        "signin_link": Row(no_args, everyone(200), query="?token=not-a-token"),
+        "signin_link": Row(no_args, everyone(200), query="?token=not-a-token", personal=True),
         "signout": Row(no_args, everyone(405)),
         "set_language": Row(no_args, everyone(302)),
         "account": Row(no_args, signed_in(200)),
@@ -74,14 +83,15 @@ def _survey_rows() -> dict[str, Row]:
         "survey_colleagues": Row(slug, signed_in(404, **own)),
         "survey_request_access": Row(lambda w: [w.campaign.slug, w.response_a.pk], signed_in(405)),
         "survey_step": Row(lambda w: [w.campaign.slug, "contact"], signed_in(302, **own)),
-        "interview_booking": Row(lambda w: [w.booking_token_a], everyone(200)),
-        "interview_cancel": Row(lambda w: [w.booking_token_a], everyone(405)),
+        "interview_booking": Row(lambda w: [w.booking_token_a], everyone(200), personal=True),
+        "interview_cancel": Row(lambda w: [w.booking_token_a], everyone(405), personal=True),
         "interview_mine": Row(slug, signed_in(404, respondent_a=302, respondent_b=302)),
         # Staff two-factor pages; the world's staff member has no authenticator app: removing one and
         # giving a code send back to the enrolment page.
-        "two_factor": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 200}),
-        "two_factor_remove": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302}),
-        "two_factor_verify": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302}),
+        # Every staff member signed in with the password may set up an app; a link's session may not.
+        "two_factor": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 200, "staff_no_permissions": 200}),
+        "two_factor_remove": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302, "staff_no_permissions": 302}),
+        "two_factor_verify": Row(no_args, {**everyone(ADMIN_LOGIN), "staff": 302, "staff_no_permissions": 302}),
     }
 
 
@@ -89,7 +99,8 @@ def _community_rows() -> dict[str, Row]:
     rows = {}
     for name, (args, method, data, expected) in communities_table.TABLE.items():
         people = {"anonymous": LOGIN, "respondent_a": expected["outsider"], "respondent_b": expected["outsider"],
-                  **{k: expected[k] for k in ("member", "outsider", "guest", "staff")}}
+                  **{k: expected[k] for k in ("member", "outsider", "guest", "staff")},
+                  **dict.fromkeys(STAFF_AS_OUTSIDERS, expected["outsider"])}
         rows[f"communities:{name}"] = Row(lambda w, args=args: args(w.communities), people, method, data)
     return rows
 
@@ -123,8 +134,7 @@ def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = Non
         url = reverse(name, args=row.args(world), urlconf=urlconf) + row.query
         for person in PEOPLE:
             client = Client()
-            if world.people[person] is not None:
-                client.force_login(world.people[person])
+            sign_in(client, world, person)
             answer = getattr(client, row.method)(url, row.data or {})
             expected = row.expected[person]
             if expected == LOGIN:
@@ -135,21 +145,37 @@ def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = Non
                 ok = answer.status_code == expected
             if not ok:
                 problems.append(f"{name} as {person}: expected {expected}, got {answer.status_code}")
+            # Whatever the answer, no shared cache may keep what a signed-in person or a link's holder got.
+            cache_control = answer.get("Cache-Control", "")
+            if (world.people[person] is not None or row.personal) and not (
+                    "private" in cache_control and "no-store" in cache_control):
+                problems.append(f"{name} as {person}: Cache-Control {cache_control!r}, not private, no-store")
     return problems
 
 
+def sign_in(client: Client, world: Any, person: str) -> None:
+    """Open `person`'s session the way they sign in: staff with the password, others (and "staff_by_link")
+    with an e-mailed link."""
+    user = world.people[person]
+    if user is not None:
+        signin.sign_in(client, user, "password" if person in ("staff", "staff_no_permissions") else "link")
+
+
 def check_admin(world: Any) -> list[str]:
-    """Every admin list: staff only; anyone else is sent to the admin's sign-in."""
+    """Every admin list: staff with a permission on its model only (view or change), 403 for staff without
+    one; anyone else, and staff signed in by link, is sent to the admin's sign-in."""
     problems = []
     for model in admin.site._registry:
-        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         for person in PEOPLE:
             client = Client()
-            if world.people[person] is not None:
-                client.force_login(world.people[person])
+            sign_in(client, world, person)
             answer = client.get(url)
-            if person == "staff":
-                ok = answer.status_code == 200
+            if person in ("staff", "staff_no_permissions"):
+                user = world.people[person]
+                allowed = any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("view", "change"))
+                ok = answer.status_code == (200 if allowed else 403)
             else:
                 ok = answer.status_code == 302 and reverse("admin:login") in answer["Location"]
             if not ok:

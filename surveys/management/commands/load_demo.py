@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from communities.demo import join_secretariat
 from communities.demo import load_demo as load_communities_demo
 from groups.demo import load_demo as load_groups_demo
 from groups.demo import load_interviews_demo
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if Campaign.objects.exists():
             self.stdout.write("Demo data is there already.")
         else:
-            load_demo(staff_email=options["email"], staff_password=options["password"])
+            join_secretariat(load_demo(staff_email=options["email"], staff_password=options["password"]))
             load_communities_demo()
             load_groups_demo()
             load_interviews_demo()
