@@ -1,9 +1,9 @@
 """Pages served by gunicorn on PostgreSQL, under load from wrk on loopback.
 
 Measures requests per second and p50/p99 latency of the campaign page, a survey step (GET and POST),
-the heaviest step (the organisation, with its 250 countries), a members-only list (a community's
-discussions) and the minimal Django view served the same way in the same run, and prints each page's
-ratio to it.
+the heaviest step (the organisation, with its 250 countries), a page of 30 of the campaign's own questions
+(every kind, some with conditions), a members-only list (a community's discussions) and the minimal Django
+view served the same way in the same run, and prints each page's ratio to it.
 Bounded: each target runs for --seconds (default 10) with --connections (default 16).
 
     .venv/bin/python bench/http_pages.py [--responses 5000] [--seconds 10] [--connections 16]
@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.scratch import recreate_database  # noqa: E402 - after the path
 
-DB = "bench_bigbuyers"
+DB = os.environ.get("BENCH_DATABASE", "bench_bigbuyers")  # another name when several people share the machine
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
 
 def _session_cookie(user: object) -> str:
@@ -86,6 +86,7 @@ def seed(responses: int) -> tuple[str, str, str, str, str]:
     AreaInterest.objects.bulk_create(
         AreaInterest(response=r, area=areas[(r.pk + k) % len(areas)], level=1 + k % 2) for r in created for k in range(3)
     )
+    _thirty_questions(campaign)
     user = User.objects.create_user("bench-respondent@city.example")
     Respondent.objects.create(response=created[0], user=user, campaign=campaign, is_owner=True)
     with connection.cursor() as cursor:
@@ -93,6 +94,26 @@ def seed(responses: int) -> tuple[str, str, str, str, str]:
     membership = Membership.objects.select_related("community", "user").order_by("pk").first()
     return (campaign.slug, _session_cookie(user), _get_new_csrf_string(), membership.community.slug,
             _session_cookie(membership.user))
+
+
+def _thirty_questions(campaign: object) -> None:
+    """A page of 30 of the campaign's own questions after the areas of interest: every kind, a third with a
+    condition, three asked per area."""
+    from surveys.questionnaire.models import Choice, Question, QuestionnairePage
+
+    interests = QuestionnairePage.objects.get(campaign=campaign, kind="interests")
+    page = QuestionnairePage.objects.create(campaign=campaign, kind="custom", key="thirty", title="Thirty questions",
+                                            position=interests.position + 1)
+    kinds = ["short_text", "long_text", "number", "date", "yes_no", "one_choice", "several_choices", "scale", "email",
+             "url"]
+    for n in range(30):
+        kind = kinds[n % len(kinds)]
+        question = Question.objects.create(
+            page=page, campaign=campaign, key=f"q{n}", kind=kind, position=n, label=f"Question {n}",
+            relevant="${body_type} != 'other'" if n % 3 == 0 else "", per_area=n in (5, 15, 25))
+        if kind in ("one_choice", "several_choices"):
+            Choice.objects.bulk_create([Choice(question=question, key=f"c{k}", label=f"Choice {k}", position=k)
+                                        for k in range(5)])
 
 
 def serve(workers: int) -> subprocess.Popen[bytes]:
@@ -160,6 +181,7 @@ def main() -> None:
             ("campaign page", f"/campaigns/{slug}/", {}),
             ("survey step GET", f"/campaigns/{slug}/survey/recommendations/", {"cookie": cookie, "csrf": csrf}),
             ("organisation step GET", f"/campaigns/{slug}/survey/organisation/", {"cookie": cookie, "csrf": csrf}),
+            ("30 own questions GET", f"/campaigns/{slug}/survey/thirty/", {"cookie": cookie, "csrf": csrf}),
             ("survey step POST", f"/campaigns/{slug}/survey/recommendations/",
              {"cookie": cookie, "csrf": csrf, "post_body": "recommendations=More+study+visits&continue=1"}),
             ("members-only list", f"/communities/{community}/discussions/", {"cookie": member_cookie, "csrf": csrf}),

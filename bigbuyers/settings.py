@@ -26,6 +26,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the translated fields (a column per language) that the admin shows.
+    "modeltranslation",
     "bigbuyers.two_factor.apps.PortalAdminConfig",  # Django's admin, with the two-factor step
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,6 +133,10 @@ LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["bigbuyers.formats"]  # day-month-year English; German and French as Django has them
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Texts the secretariat types (campaigns, areas, questionnaires) in each language, falling back to English
+# (django-modeltranslation: a column per language, read with the row itself, no extra query).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Brussels")

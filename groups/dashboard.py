@@ -24,6 +24,7 @@ from groups.models import (
 )
 from surveys.dashboard import Cell, Row, Section, SectionProvider, Table, changelist_url, export_url
 from surveys.models import Campaign, Response, ResponseStatus
+from surveys.translation import translated
 
 
 def interviews_section(campaign: Campaign) -> Section:
@@ -63,7 +64,7 @@ def interviews_section(campaign: Campaign) -> Section:
 def offers_section(campaign: Campaign) -> Section:
     """Per working group: offers waiting for an answer, accepted, declined (one query)."""
     groups = (GroupOffer.objects.filter(group__campaign=campaign).order_by()
-              .values("group_id", "group__area__name", "group__area__position")
+              .values("group_id", "group__area__position", area_name=translated("group__area__name"))
               .annotate(pending=Count("pk", filter=Q(status=OfferStatus.PENDING)),
                         accepted=Count("pk", filter=Q(status=OfferStatus.ACCEPTED)),
                         declined=Count("pk", filter=Q(status=OfferStatus.DECLINED)))
@@ -72,7 +73,7 @@ def offers_section(campaign: Campaign) -> Section:
     def offers(group_id: int, status: str) -> str | None:
         return changelist_url("groups_groupoffer", group__id__exact=group_id, status__exact=status)
 
-    rows = [Row(g["group__area__name"], (
+    rows = [Row(g["area_name"], (
         Cell(g["accepted"], offers(g["group_id"], OfferStatus.ACCEPTED)),
         Cell(g["declined"], offers(g["group_id"], OfferStatus.DECLINED)),
         Cell(g["pending"], offers(g["group_id"], OfferStatus.PENDING)),

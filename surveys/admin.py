@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
@@ -29,6 +30,8 @@ from bigbuyers.paginators import EstimatedCountPaginator
 from surveys import admin_views, selectors, services
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
+from surveys.questionnaire.admin import QuestionnairePageInline, questionnaire_urls
+from surveys.questionnaire.services import ensure_pages
 from surveys.country_groups import COUNTRY_GROUPS, EU
 from surveys.eligibility import Outcome
 from surveys.models import (
@@ -52,7 +55,9 @@ from surveys.models import (
 POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
 
 
-class ThematicAreaInline(admin.TabularInline):
+class ThematicAreaInline(TranslationTabularInline):
+    """The areas, with their name and description in each language (English is required, the others fall back to it)."""
+
     model = ThematicArea
     extra = 0
     fields = ["position", "code", "name", "description"]
@@ -184,13 +189,13 @@ class PolicyChangeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TranslationAdmin):
     form = CampaignAdminForm
     list_display = ["name", "slug", "opens_at", "deadline", "time_zone", "is_published", "responses_link",
                     "eligibility_counts"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ThematicAreaInline, DeadlineChangeInline, PolicyChangeInline]
+    inlines = [ThematicAreaInline, QuestionnairePageInline, DeadlineChangeInline, PolicyChangeInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         # Counted in the same query as the campaigns: the list and the page do not grow with the responses.
@@ -254,6 +259,7 @@ class CampaignAdmin(admin.ModelAdmin):
             path("<int:campaign_id>/dashboard/", view(partial(admin_views.dashboard_view, site=self.admin_site)),
                  name="surveys_campaign_dashboard"),
             path("<int:campaign_id>/report/", view(admin_views.report_view), name="surveys_campaign_report"),
+            *questionnaire_urls(view, self.admin_site),
             *super().get_urls(),
         ]
 
@@ -261,6 +267,10 @@ class CampaignAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}),
                          "extend_url": reverse("admin:surveys_campaign_extend_deadline", args=[object_id])}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        ensure_pages(form.instance)  # a campaign's questionnaire is written out on its first save
 
     def extend_deadline_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = get_object_or_404(Campaign, pk=campaign_id)

@@ -11,6 +11,7 @@ class SurveysConfig(AppConfig):
         from surveys import dashboard
         from surveys.exports import EXPORT
         from surveys.privacy import PROVIDER
+        from surveys.questionnaire import figures
         from surveys.report import SURVEY_REPORT
 
         privacy.register(PROVIDER)
@@ -19,3 +20,5 @@ class SurveysConfig(AppConfig):
             dashboard.register_dashboard_section(provider)
         for provider in SURVEY_REPORT:
             dashboard.register_report_section(provider)
+        dashboard.register_dashboard_section(figures.DASHBOARD)
+        dashboard.register_report_section(figures.REPORT)

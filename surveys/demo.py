@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bigbuyers.models import User
 from surveys.eligibility import BodyType
+from surveys.questionnaire import demo as questionnaire_demo
 from surveys.models import (
     AreaChallenge,
     AreaInterest,
@@ -203,9 +204,18 @@ def load_demo(*, staff_email: str, staff_password: str) -> User:
                                                  size=rng.choice(["medium", "large", "very_large"]),
                                                  purchasing_volume=rng.choice(["10m_100m", "100m_1bn", "over_1bn"]))
                      for name, country, body_type in ORGANISATIONS]
+    # Each campaign's questionnaire as data: 2023 asks each body's role per area, the open survey its own pages.
+    questionnaire_demo.translate_names([c2020, c2023, open_campaign])
+    questionnaire_demo.questionnaire_2020(c2020)
+    role = questionnaire_demo.questionnaire_2023(c2023)
+    open_questions = questionnaire_demo.questionnaire_open(open_campaign)
     for organisation in organisations:
         _answer(c2020, areas_2020, organisation, rng, submitted=True, when=c2020.opens_at + dt.timedelta(days=rng.randint(1, 60)))
-        _answer(c2023, areas_2023, organisation, rng, submitted=rng.random() < 0.9, when=c2023.opens_at + dt.timedelta(days=rng.randint(1, 100)))
+        response = _answer(c2023, areas_2023, organisation, rng, submitted=rng.random() < 0.9,
+                           when=c2023.opens_at + dt.timedelta(days=rng.randint(1, 100)))
+        questionnaire_demo.answer_roles(response, role, rng)
     for organisation in organisations[:8]:
-        _answer(open_campaign, areas_open, organisation, rng, submitted=rng.random() < 0.5, when=now - dt.timedelta(days=rng.randint(0, 6)))
+        response = _answer(open_campaign, areas_open, organisation, rng, submitted=rng.random() < 0.5,
+                           when=now - dt.timedelta(days=rng.randint(0, 6)))
+        questionnaire_demo.answer_demo(response, open_questions, rng)
     return staff

@@ -1,7 +1,8 @@
 """The export of survey responses: one row per response, every answer, one column per area.
 
 Rows are read 2,000 at a time (``.iterator(chunk_size=...)``, as tuples) and the related rows of each
-chunk (interests, challenges, planned purchases, respondents, late requests) in one query each, so that
+chunk (interests, challenges, planned purchases, respondents, late requests, the answers to the campaign's
+own questions and their ticked choices) in one query each, so that
 50,000 responses leave in constant memory and a fixed number of queries per chunk. Registered with
 bigbuyers.exports in SurveysConfig.ready(); the download view checks ``surveys.export_responses``.
 """
@@ -22,6 +23,7 @@ from django_countries import countries
 from bigbuyers.exports import BadExportFilters, ExportKind, ExportTable
 from surveys.eligibility import Answer, BodyType, Outcome
 from surveys.forms import AVAILABILITY_CHOICES
+from surveys.questionnaire.export_columns import Column, answers_of_chunk, custom_columns
 from surveys.models import (
     AreaChallenge,
     AreaInterest,
@@ -90,8 +92,10 @@ def _related(model: type[Any], base: QuerySet[Response], chunk: list[Any], *fiel
             .order_by(*order).values_list(*fields))
 
 
-def response_rows(queryset: QuerySet[Response], areas: Sequence[ThematicArea]) -> Iterator[list[Any]]:
-    """One list of cells per response of `queryset`, in the order of :func:`response_header`.
+def response_rows(queryset: QuerySet[Response], areas: Sequence[ThematicArea],
+                  custom: Sequence[Column] = ()) -> Iterator[list[Any]]:
+    """One list of cells per response of `queryset`, in the order of :func:`response_header`, then the
+    `custom` questions' columns.
 
     Reads plain tuples (values_list), not model instances, and translates every label once: 50,000 rows
     make both count.
@@ -132,6 +136,7 @@ def response_rows(queryset: QuerySet[Response], areas: Sequence[ThematicArea]) -
             emails[response_id].append(email)
         late = {response_id: (motivation, status) for response_id, motivation, status in
                 _related(LateRequest, queryset, chunk, "response_id", "motivation", "status")}
+        custom_answers = answers_of_chunk(queryset, chunk[0].pk, chunk[-1].pk) if custom else {}
         for r in chunk:
             # Levels only mean "not interested" once the respondent went through the interests step.
             none = levels[InterestLevel.NONE] if "interests" in r.steps_done else ""
@@ -158,6 +163,7 @@ def response_rows(queryset: QuerySet[Response], areas: Sequence[ThematicArea]) -
                 ", ".join(availability.get(slot, slot) for slot in r.interview_availability), r.interview_notes,
                 r.consent_version, local(r.consent_at, r.campaign_id), yes_no[r.keep_informed],
                 motivation, late_statuses.get(late_status, late_status),
+                *[column.cell(custom_answers.get(r.pk, {})) for column in custom],
             ]
 
 
@@ -166,9 +172,13 @@ def responses_table(queryset: QuerySet[Response], *, title: str, filename: str,
     """The export of `queryset`; its columns are the areas of the campaigns it covers."""
     areas = list(ThematicArea.objects.filter(campaign__in=queryset.order_by().values("campaign_id"))
                  .select_related("campaign").order_by("campaign__opens_at", "campaign_id", "position", "pk"))
-    several = len({a.campaign_id for a in areas}) > 1
-    return ExportTable(title=title, filename=filename, header=response_header(areas, several_campaigns=several),
-                       rows=response_rows(queryset, areas), filters=dict(filters))
+    campaign_ids = list(Campaign.objects.filter(pk__in=queryset.order_by().values("campaign_id"))
+                        .order_by("opens_at", "pk").values_list("pk", flat=True))
+    several = len(campaign_ids) > 1
+    custom = custom_columns(campaign_ids, areas, several_campaigns=several)
+    return ExportTable(title=title, filename=filename,
+                       header=[*response_header(areas, several_campaigns=several), *(c.header for c in custom)],
+                       rows=response_rows(queryset, areas, custom), filters=dict(filters))
 
 
 def campaign_responses_table(filters: Mapping[str, str]) -> ExportTable:

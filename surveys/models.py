@@ -474,3 +474,14 @@ class EligibilityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}: {self.previous_outcome or '—'} → {self.outcome}"
+
+
+# The questionnaire's rows live in their own package; imported here so that Django finds them.
+from surveys.questionnaire.models import (  # noqa: E402, F401
+    Answer,
+    AnswerChoice,
+    Choice,
+    Question,
+    QuestionnairePage,
+    QuestionWording,
+)

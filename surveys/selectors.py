@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 
-from surveys.forms import AVAILABILITY_CHOICES
 from surveys.models import (
     AreaChallenge,
     AreaInterest,
@@ -19,6 +14,11 @@ from surveys.models import (
     Response,
     ThematicArea,
 )
+from surveys.questionnaire.models import Answer
+from surveys.questionnaire.structure import Questionnaire, questionnaire_of
+from surveys.sections import Section, sections_of
+
+__all__ = ["Section", "answers_of", "with_answers"]
 
 
 def published_campaigns() -> QuerySet[Campaign]:
@@ -42,81 +42,26 @@ def interested_areas(response: Response, areas: list[ThematicArea]) -> list[Them
     return [a for a in areas if a.pk in chosen]
 
 
-@dataclass
-class Section:
-    """A titled group of question/answer pairs, as the review page and the e-mailed copy show them."""
-
-    step: str
-    title: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
-
-
 def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
-    """`responses` with everything answers_of reads (four queries for any number of responses)."""
+    """`responses` with everything answers_of reads (six queries for any number of responses)."""
     return responses.select_related("organisation", "campaign").prefetch_related(
         Prefetch("interests", queryset=AreaInterest.objects.select_related("area").order_by("area__position")),
         Prefetch("purchases", queryset=PlannedPurchase.objects.select_related("area")),
         Prefetch("challenges", queryset=AreaChallenge.objects.select_related("area").order_by("area__position")),
+        Prefetch("custom_answers", queryset=Answer.objects.prefetch_related("choices")),
     )
 
 
-def answers_of(response: Response, *, fetched: bool = False) -> list[Section]:
-    """Every answer of `response`, readable, in the order of the survey (five queries; none when `fetched`
-    says the response comes from with_answers)."""
+def answers_of(response: Response, *, fetched: bool = False, questionnaire: Questionnaire | None = None) -> list[Section]:
+    """Every answer of `response`, readable, page by page in the order of its campaign's questionnaire.
+
+    Reads the response with with_answers (none when `fetched` says it comes from there) and the questionnaire
+    (none when given: several responses of several campaigns share questionnaires_of's three queries).
+    """
     if not fetched:
         response = with_answers(Response.objects).get(pk=response.pk)
-    org = response.organisation
-    none = _("Not answered")
-    organisation = Section("organisation", _("Your organisation"), [
-        (_("Name"), org.name),
-        (_("Country"), str(org.country.name)),
-        (_("Type of body"), org.get_body_type_display()),
-    ])
-    for field_name in ("general_interest", "legal_personality", "publicly_controlled"):
-        if getattr(org, field_name):
-            organisation.rows.append((capfirst(org._meta.get_field(field_name).verbose_name),
-                                      getattr(org, f"get_{field_name}_display")()))
-    organisation.rows += [
-        (_("Number of staff"), org.get_size_display() or none),
-        (_("Yearly purchasing volume"), org.get_purchasing_volume_display() or none),
-        (_("Website"), org.website or none),
-    ]
-    contact = Section("contact", _("Contact person"), [
-        (_("Name"), response.contact_name or none),
-        (_("Job title"), response.contact_role or none),
-        (_("Telephone"), response.contact_phone or none),
-    ])
-    interests = Section("interests", _("Areas of interest"), [
-        (i.area.name, i.get_level_display()) for i in response.interests.all()
-    ] or [(_("Areas"), _("None chosen"))])
-    if response.other_area_interest:
-        interests.rows.append((_("Another area"), response.other_area_interest))
-    purchases = Section("purchases", _("Planned purchases"), [
-        (p.description, " · ".join(filter(None, [p.area.name if p.area else "", p.cpv_code, p.expected_timing])) or "—")
-        for p in response.purchases.all()
-    ] or [(_("Planned purchases"), _("None listed"))])
-    challenges = Section("challenges", _("Challenges and unmet needs"), [
-        (c.area.name, c.text) for c in response.challenges.all()
-    ])
-    challenges.rows.append((_("Other challenges"), response.general_challenges or none))
-    recommendations = Section("recommendations", _("Recommendations"), [
-        (_("Recommendations"), response.recommendations or none)
-    ])
-    labels = dict(AVAILABILITY_CHOICES)
-    willing = {True: _("Yes"), False: _("No"), None: none}[response.interview_willing]
-    interview = Section("interview", _("Follow-up interview"), [(_("Willing to be interviewed"), willing)])
-    if response.interview_willing:
-        interview.rows += [
-            (_("Preferred way"), {"video": _("Video call"), "phone": _("Telephone")}.get(response.interview_mode, none)),
-            (_("Available"), ", ".join(str(labels.get(slot, slot)) for slot in response.interview_availability) or none),
-            (_("Notes"), response.interview_notes or none),
-        ]
-    consent = Section("consent", _("Consent"), [
-        (_("Privacy notice"), _("Agreed (version %(version)s)") % {"version": response.consent_version}
-         if response.consent_version else none),
-        (_("News about the initiative"), _("Yes") if response.keep_informed else _("No")),
-    ])
-    return [organisation, contact, interests, purchases, challenges, recommendations, interview, consent]
+    questionnaire = questionnaire or questionnaire_of(response.campaign_id)
+    return sections_of(response, questionnaire)
 
 
 def interest_level_label(level: int) -> str:

@@ -295,7 +295,10 @@ def submit_response(response: Response, *, revision: int) -> bool:
         return False
     response = Response.objects.select_related("organisation", "campaign").get(pk=response.pk)
     _store_assessment(response)
+    from surveys.questionnaire.services import forget_hidden_answers
     from surveys.selectors import answers_of  # the copy of the answers, as the review page shows them
+
+    forget_hidden_answers(response)  # the questionnaire may have changed since the last page was saved
 
     answers = answers_of(response)
     for respondent in response.respondents.select_related("user"):

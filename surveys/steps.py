@@ -1,4 +1,8 @@
-"""The survey's steps, in order: their address, their title and the template that shows them."""
+"""The built-in pages of the survey, in their usual order: their key and their title.
+
+A campaign whose questionnaire has no page rows asks exactly these (surveys/questionnaire/structure.py);
+what each page does is in the one table of pages, surveys/pages.py.
+"""
 
 from __future__ import annotations
 
@@ -25,22 +29,3 @@ STEPS: tuple[Step, ...] = (
     Step("consent", _("Consent")),
 )
 STEP_SLUGS = tuple(step.slug for step in STEPS)
-
-
-def step_by_slug(slug: str) -> Step | None:
-    return next((step for step in STEPS if step.slug == slug), None)
-
-
-def next_step(slug: str) -> str | None:
-    index = STEP_SLUGS.index(slug)
-    return STEP_SLUGS[index + 1] if index + 1 < len(STEP_SLUGS) else None
-
-
-def previous_step(slug: str) -> str | None:
-    index = STEP_SLUGS.index(slug)
-    return STEP_SLUGS[index - 1] if index > 0 else None
-
-
-def first_missing_step(done: list[str]) -> str | None:
-    """The first step not yet saved, or None when every step is done (then the review comes)."""
-    return next((slug for slug in STEP_SLUGS if slug not in done), None)

@@ -6,8 +6,6 @@ person's own response: nobody reaches another organisation's answers through the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -20,176 +18,89 @@ from django.views.decorators.http import require_POST
 from bigbuyers.ratelimit import limit_posts
 from surveys import access_requests, selectors, services
 from surveys.deadlines import deadline_for, is_open_for
-from surveys.eligibility import Outcome
-from surveys.forms import (
-    AccessRequestForm,
-    ChallengesForm,
-    ConsentForm,
-    ContactForm,
-    InterestsForm,
-    InterviewForm,
-    LateRequestForm,
-    OrganisationForm,
-    PurchaseFormSet,
-    RecommendationsForm,
-    SubmitForm,
-)
-from surveys.models import AccessRequest, Campaign, RequestStatus, Response, ThematicArea
-from surveys.steps import STEPS, first_missing_step, next_step, previous_step, step_by_slug
+from surveys.forms import AccessRequestForm, LateRequestForm, SubmitForm
+from surveys.models import AccessRequest, RequestStatus, Response
+from surveys.pages import PAGE_KINDS, PageContext, save_page
+from surveys.questionnaire.models import PageKind
+from surveys.questionnaire.structure import Page
 from surveys.views.campaigns import get_campaign_or_404
 
 
-@dataclass
-class SurveyContext:
-    campaign: Campaign
-    response: Response | None
-
-    @cached_property
-    def areas(self) -> list[ThematicArea]:
-        """The campaign's areas, read only by the steps that ask about them."""
-        return selectors.areas_of(self.campaign)
-
-    @property
-    def is_open(self) -> bool:
-        return is_open_for(self.campaign, self.response)
-
-
-def survey_context(request: HttpRequest, slug: str) -> SurveyContext:
+def survey_context(request: HttpRequest, slug: str) -> PageContext:
     campaign = get_campaign_or_404(slug, with_areas=False)
-    return SurveyContext(campaign, services.response_for(request.user, campaign))
+    return PageContext(campaign, services.response_for(request.user, campaign), request.user)
 
 
-def _page(request: HttpRequest, ctx: SurveyContext, template: str, extra: dict[str, Any], *, status: int = 200) -> HttpResponse:
+def _is_open(ctx: PageContext) -> bool:
+    return is_open_for(ctx.campaign, ctx.response)
+
+
+def _page(request: HttpRequest, ctx: PageContext, template: str, extra: dict[str, Any], *, status: int = 200) -> HttpResponse:
     done = ctx.response.steps_done if ctx.response else []
     return render(request, template, {
-        "campaign": ctx.campaign, "response": ctx.response, "steps": STEPS, "steps_done": done,
-        "deadline": deadline_for(ctx.campaign, ctx.response), "is_open": ctx.is_open, **extra,
+        "campaign": ctx.campaign, "response": ctx.response, "steps": ctx.pages, "steps_done": done,
+        "deadline": deadline_for(ctx.campaign, ctx.response), "is_open": _is_open(ctx), **extra,
     }, status=status)
+
+
+def render_page(request: HttpRequest, ctx: PageContext, page: Page, forms: dict[str, Any], *,
+                status: int = 200, **extra: Any) -> HttpResponse:
+    """One page of the questionnaire with its forms, through its kind's template."""
+    return _page(request, ctx, PAGE_KINDS[page.kind].template, {
+        "step": page, **forms, "previous": ctx.previous_key(page.key), **extra}, status=status)
 
 
 @login_required
 def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
-    """Go to the first step not yet saved, or to the review once all are."""
+    """Go to the first page not yet saved, or to the review once all are."""
     ctx = survey_context(request, slug)
-    if not ctx.is_open:
+    if not _is_open(ctx):
         return redirect("survey_closed", slug)
-    missing = first_missing_step(ctx.response.steps_done if ctx.response else [])
+    missing = ctx.first_missing()
     if missing is None:
         return redirect("survey_review", slug)
-    return redirect("survey_step", slug, missing)
-
-
-def _forms_for(step: str, ctx: SurveyContext, data: Any = None) -> dict[str, Any]:
-    """The bound (with `data`) or initial forms of a step."""
-    response = ctx.response
-    if step == "organisation":
-        initial = OrganisationForm.initial_for(response.organisation if response else None)
-        return {"form": OrganisationForm(data, initial=initial)}
-    assert response is not None
-    if step == "contact":
-        return {"form": ContactForm(data, initial=ContactForm.initial_for(response))}
-    if step == "interests":
-        return {"form": InterestsForm(data, areas=ctx.areas, initial=InterestsForm.initial_for(response, ctx.areas))}
-    if step == "purchases":
-        rows = [{"description": p.description, "area": p.area_id, "cpv_code": p.cpv_code,
-                 "expected_timing": p.expected_timing} for p in response.purchases.all()]
-        formset = PurchaseFormSet(data, initial=rows, form_kwargs={"areas": ctx.areas}, prefix="purchases")
-        if data is None and not rows:
-            formset.extra = 1
-        return {"formset": formset}
-    if step == "challenges":
-        areas = selectors.interested_areas(response, ctx.areas)
-        return {"form": ChallengesForm(data, areas=areas, initial=ChallengesForm.initial_for(response, areas))}
-    if step == "recommendations":
-        return {"form": RecommendationsForm(data, initial=RecommendationsForm.initial_for(response))}
-    if step == "interview":
-        return {"form": InterviewForm(data, initial=InterviewForm.initial_for(response))}
-    if step == "consent":
-        return {"form": ConsentForm(data, initial=ConsentForm.initial_for(response))}
-    raise Http404
-
-
-def _is_valid(forms: dict[str, Any]) -> bool:
-    return all(f.is_valid() for f in forms.values())
-
-
-def _save(step: str, request: HttpRequest, ctx: SurveyContext, forms: dict[str, Any]) -> Response:
-    response = ctx.response
-    if step == "organisation":
-        return services.save_organisation(user=request.user, campaign=ctx.campaign, response=response,
-                                          data=forms["form"].cleaned_data)
-    assert response is not None
-    data = forms["form"].cleaned_data if "form" in forms else None
-    if step == "interests":
-        services.save_interests(response, levels=forms["form"].levels(), other=data["other_area_interest"].strip())
-    elif step == "purchases":
-        rows = [f.cleaned_data for f in forms["formset"].forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("description")]
-        services.save_purchases(response, rows=rows)
-    elif step == "challenges":
-        services.save_challenges(response, texts=forms["form"].texts(), general=data["general_challenges"].strip())
-    elif step == "consent":
-        services.save_consent(response, keep_informed=data["keep_informed"])
-    else:
-        services.save_answers(response, step=step, values=data)
-    return response
+    return redirect("survey_step", slug, missing.key)
 
 
 @login_required
 def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
-    """Show one step; on POST validate it, save the draft, and go on (or back)."""
+    """Show one page; on POST validate it, save the draft, and go on (or back)."""
     ctx = survey_context(request, slug)
-    current = step_by_slug(step)
-    if current is None:
+    if ctx.response is None and step != PageKind.ORGANISATION:
+        return redirect("survey_step", slug, PageKind.ORGANISATION)
+    page = ctx.page(step)
+    if page is None:
+        if ctx.questionnaire.page(step) is not None:  # a page that earlier answers leave out
+            return redirect("survey_resume", slug)
         raise Http404
-    if ctx.response is None and step != "organisation":
-        return redirect("survey_step", slug, "organisation")
-    template = f"surveys/steps/{step}.html"
+    kind = PAGE_KINDS[page.kind]
     if request.method != "POST":
-        if not ctx.is_open:
+        if not _is_open(ctx):
             return redirect("survey_closed", slug)
-        return _page(request, ctx, template, {"step": current, **_forms_for(step, ctx),
-                                              "previous": previous_step(step)})
+        return render_page(request, ctx, page, kind.forms(ctx, page, None))
 
-    forms = _forms_for(step, ctx, request.POST)
-    add_row = step == "purchases" and "add_row" in request.POST
-    if not ctx.is_open:
+    forms = kind.forms(ctx, page, request.POST)
+    if not _is_open(ctx):
         # Refused, but the page keeps what was typed so that nothing is lost.
-        return _page(request, ctx, template, {"step": current, **forms, "previous": previous_step(step),
-                                              "refused_closed": True}, status=403)
-    if not _is_valid(forms):
-        return _page(request, ctx, template, {"step": current, **forms, "previous": previous_step(step)}, status=400)
+        return render_page(request, ctx, page, forms, status=403, refused_closed=True)
+    if not all(f.is_valid() for f in forms.values()):
+        return render_page(request, ctx, page, forms, status=400)
     try:
-        response = _save(step, request, ctx, forms)
+        response = save_page(ctx, page, forms)
     except services.OrganisationAlreadyAnswering as clash:
         access_requests.remember_found_response(request.session, ctx.campaign, clash.response)
         return _page(request, ctx, "surveys/organisation_taken.html", {
             "existing": clash.response, "form": AccessRequestForm()}, status=409)
     except services.SurveyClosed:
-        return _page(request, ctx, template, {"step": current, **forms, "previous": previous_step(step),
-                                              "refused_closed": True}, status=403)
-    if add_row:
-        ctx.response = response
-        forms = _forms_for(step, ctx)
-        forms["formset"].extra = 1
-        messages.success(request, _("Saved. A new row was added at the end."))
-        return _page(request, ctx, template, {"step": current, **forms, "previous": previous_step(step),
-                                              "focus_last_row": True})
-    if "back" in request.POST and previous_step(step):
-        return redirect("survey_step", slug, previous_step(step))
-    if step == "organisation":
-        # The outcome is shown before the respondent invests time in the rest: a page of its own when
-        # there is something to explain, a line in the confirmation when the body can take part.
-        assessment = services.eligibility_of(response)
-        if assessment.outcome != Outcome.ELIGIBLE:
-            return redirect("survey_eligibility", slug)
-        messages.success(request, " ".join([
-            _("Your answers are saved."), _("Your organisation can take part in this campaign."),
-            *([] if response.eligibility_decided else [str(assessment.reasons[-1])]),  # the line on travel costs
-        ]))
-        return redirect("survey_step", slug, next_step(step))
+        return render_page(request, ctx, page, forms, status=403, refused_closed=True)
+    if kind.after_save is not None and (answer := kind.after_save(request, ctx, page, response, forms)):
+        return answer
+    # The pages asked may have changed with these answers (conditions): read them again.
+    after = PageContext(ctx.campaign, response, ctx.user)
+    if "back" in request.POST and after.page(page.key) and after.previous_key(page.key):
+        return redirect("survey_step", slug, after.previous_key(page.key))
     messages.success(request, _("Your answers are saved."))
-    following = next_step(step)
+    following = after.next_key(page.key) if after.page(page.key) else None
     return redirect("survey_step", slug, following) if following else redirect("survey_review", slug)
 
 
@@ -208,9 +119,8 @@ def survey_review(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
-    missing = first_missing_step(ctx.response.steps_done)
     return _page(request, ctx, "surveys/review.html", {
-        "sections": selectors.answers_of(ctx.response), "missing": step_by_slug(missing) if missing else None,
+        "sections": selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire), "missing": ctx.first_missing(),
         "submit_form": SubmitForm(initial={"revision": ctx.response.revision}),
         "assessment": services.eligibility_of(ctx.response),
     })
@@ -224,8 +134,7 @@ def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
     form = SubmitForm(request.POST)
-    missing = first_missing_step(ctx.response.steps_done)
-    if not form.is_valid() or missing:
+    if not form.is_valid() or ctx.first_missing():
         messages.error(request, _("Some steps are not complete yet."))
         return redirect("survey_review", slug)
     try:
@@ -251,7 +160,7 @@ def survey_done(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
     """After the deadline: the draft is kept and shown, and a late expression of interest offered."""
     ctx = survey_context(request, slug)
-    if ctx.is_open:
+    if _is_open(ctx):
         return redirect("survey_resume", slug)
     late = getattr(ctx.response, "late_request", None) if ctx.response else None
     form = LateRequestForm(request.POST if request.method == "POST" else None)
@@ -260,7 +169,7 @@ def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
             services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
             messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
             return redirect("survey_closed", slug)
-    sections = selectors.answers_of(ctx.response) if ctx.response else []
+    sections = selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire) if ctx.response else []
     return _page(request, ctx, "surveys/closed.html", {"sections": sections, "late": late, "form": form},
                  status=400 if form.errors else 200)
 

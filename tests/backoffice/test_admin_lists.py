@@ -180,6 +180,10 @@ ADMIN_PAGES: dict[str, tuple[Callable[[Any], list[object]], Callable[[Any], str]
     "surveys_campaign_dashboard": (_campaign, lambda w: ""),
     "surveys_campaign_report": (_campaign, lambda w: ""),
     "surveys_response_decide_eligibility": (lambda w: [w.response_a.pk], lambda w: ""),
+    "surveys_campaign_preview_start": (_campaign, lambda w: "?language=fr"),
+    "surveys_campaign_preview": (lambda w: [w.campaign.pk, "plans"], lambda w: "?language=de"),
+    "surveys_campaign_questionnaire_copy": (_campaign, lambda w: ""),
+    "surveys_campaign_questionnaire_import": (_campaign, lambda w: ""),
     "groups_matchingrun_demand_index": (lambda w: [], lambda w: ""),
     "groups_matchingrun_demand": (_campaign, lambda w: ""),
     "groups_matchingrun_compare": (lambda w: [], lambda w: "?ids=" + ",".join(
@@ -196,7 +200,7 @@ ADMIN_PAGES: dict[str, tuple[Callable[[Any], list[object]], Callable[[Any], str]
     "bigbuyers_bulkemail_send": None, "groups_matchingrun_solve": None, "groups_matchingrun_copy": None,
     "groups_matchingrun_send_offers": None, "login": None, "logout": None, "password_change": None,
     "password_change_done": None, "autocomplete": None, "jsi18n": None, "view_on_site": None,
-    "bigbuyers_exportrecord_download": None,
+    "bigbuyers_exportrecord_download": None, "surveys_campaign_questionnaire_export": None,
     # django-otp's pages of one staff member's device (its QR code), whose queries do not depend on our data.
     "otp_totp_totpdevice_config": None, "otp_totp_totpdevice_qrcode": None,
 }

@@ -41,6 +41,10 @@ def pages(slug: str, closed_slug: str) -> list[PageVisit]:
     for step in STEP_SLUGS:
         visits.append(PageVisit(f"step {step}", f"/campaigns/{slug}/survey/{step}/", as_user="respondent"))
     visits += [
+        # A page of the campaign's own questions (tests/browser/test_every_page.py gives the open campaign one).
+        PageVisit("step of the campaign's own questions", f"/campaigns/{slug}/survey/plans/", as_user="respondent"),
+        PageVisit("step of the campaign's own questions with errors", f"/campaigns/{slug}/survey/plans/",
+                  as_user="respondent", submit_empty_form=True),
         PageVisit("step organisation with errors", f"/campaigns/{slug}/survey/organisation/", as_user="new",
                   submit_empty_form=True),
         PageVisit("eligibility", f"/campaigns/{slug}/survey/eligibility/", as_user="respondent"),
@@ -159,6 +163,11 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
     return [
         PageVisit("campaign dashboard", f"{base}/dashboard/", as_user="staff"),
         PageVisit("needs-assessment report", f"{base}/report/", as_user="staff"),
+        PageVisit("questionnaire preview", f"{base}/questionnaire/preview/plans/?language=fr", as_user="staff"),
+        PageVisit("questionnaire preview with errors", f"{base}/questionnaire/preview/plans/?language=de",
+                  as_user="staff", submit_empty_form=True),
+        PageVisit("copy a questionnaire", f"{base}/questionnaire/copy/", as_user="staff"),
+        PageVisit("import an XLSForm", f"{base}/questionnaire/import/", as_user="staff"),
         # Staff signed in with an e-mailed link are asked for their password, and told why.
         PageVisit("admin sign-in after a link", "/admin/login/?next=/admin/", as_user="staff", by_link=True),
     ] + two_factor_pages()

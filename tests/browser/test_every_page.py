@@ -44,6 +44,7 @@ def _public_buyers():  # type: ignore[no-untyped-def]
     response = ResponseFactory(campaign=campaign, respondent=respondent, steps_done=list(STEP_SLUGS),
                                contact_name="Anna <b>Keller</b>", recommendations="More visits\nand dialogues")
     interest(response, "hdev")
+    _own_questions(campaign)
     closed_response = ResponseFactory(campaign=closed, respondent=respondent)
     newcomer = UserFactory(email="new@city.example")
     outsider = UserFactory(email="outsider@springfield.example")
@@ -54,6 +55,24 @@ def _public_buyers():  # type: ignore[no-untyped-def]
                     organisation=OrganisationFactory(name="Syndicat mixte", body_type="other"))
     users = {"respondent": respondent, "new": newcomer, "outsider": outsider, "unsure": unsure}
     return campaign, closed, users, closed_response
+
+
+def _own_questions(campaign) -> None:  # type: ignore[no-untyped-def]
+    """A page of the campaign's own questions after the areas: every kind, one asked per area, and one shown on
+    a condition of the same page (its condition in words)."""
+    from tests.questionnaire.build import pages, question
+
+    plans = pages(campaign, ("plans", "Your plans", 2))["plans"]
+    question(plans, "joint", "yes_no", "Joint procurement?", required=True)
+    question(plans, "partners", "short_text", "With whom?", relevant="${joint} = 'yes'", required=True)
+    question(plans, "budget", "number", "Budget", unit="EUR", help_text="An estimate.", required=True)
+    question(plans, "range", "one_choice", "Budget range", choices=["small", "large"], as_list=True, required=True)
+    question(plans, "topics", "several_choices", "Topics", choices=["buses", "trucks"], min_choices=1, required=True)
+    question(plans, "ready", "scale", "Readiness", low_label="Low", high_label="High", required=True)
+    question(plans, "tender", "date", "Next tender", per_area=True, required=True)
+    question(plans, "notes", "long_text", "Notes")
+    question(plans, "colleague", "email", "A colleague")
+    question(plans, "site", "url", "Strategy online")
 
 
 def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[no-untyped-def]

@@ -104,9 +104,47 @@ def _responses(campaign: Campaign, tag: str, size: int, *, staff: User) -> list[
     return responses
 
 
+def _questionnaire(campaign: Campaign) -> None:
+    """The campaign's questionnaire with a page of its own after the areas: a choice, a yes/no asked per area
+    and a question shown on a condition (their answers grow with the responses)."""
+    from surveys.questionnaire.models import Choice, Question, QuestionnairePage
+    from surveys.steps import STEP_SLUGS
+
+    slugs = [*STEP_SLUGS[:3], "plans", *STEP_SLUGS[3:]]
+    pages = QuestionnairePage.objects.bulk_create([
+        QuestionnairePage(campaign=campaign, kind=slug if slug in STEP_SLUGS else "custom", key=slug,
+                          title="Plans" if slug == "plans" else "", position=n) for n, slug in enumerate(slugs)])
+    plans = pages[3]
+    fleet = Question.objects.create(page=plans, campaign=campaign, key="fleet", kind="several_choices", label="Fleet")
+    Choice.objects.bulk_create([Choice(question=fleet, key=k, label=k.title(), position=n)
+                                for n, k in enumerate(["buses", "trucks", "ferries"])])
+    Question.objects.create(page=plans, campaign=campaign, key="soon", kind="yes_no", label="Soon?", per_area=True,
+                            position=1)
+    Question.objects.create(page=plans, campaign=campaign, key="why", kind="long_text", label="Why?", position=2,
+                            relevant="selected(${fleet}, 'buses')")
+
+
+def _answers(responses: list[Response]) -> None:
+    from surveys.questionnaire.models import Answer, AnswerChoice, Choice, Question
+
+    questions = {q.key: q for q in Question.objects.filter(campaign_id=responses[0].campaign_id)} if responses else {}
+    if not questions:
+        return
+    choices = list(Choice.objects.filter(question=questions["fleet"]))
+    areas = list(ThematicArea.objects.filter(campaign_id=responses[0].campaign_id))
+    fleet = Answer.objects.bulk_create([Answer(response=r, question=questions["fleet"]) for r in responses])
+    AnswerChoice.objects.bulk_create([AnswerChoice(answer=a, choice=c) for a in fleet for c in choices[:2]])
+    Answer.objects.bulk_create([Answer(response=r, question=questions["soon"], area=a, boolean=True)
+                                for r in responses for a in areas])
+    Answer.objects.bulk_create([Answer(response=r, question=questions["why"], text="Our depots.") for r in responses])
+
+
 def furnish(world: Any) -> None:
-    """Give the world what only the admin shows (a draft run, a slot with A's interview, an e-mail to many)."""
+    """Give the world what only the admin shows (a draft run, a slot with A's interview, an e-mail to many) and a
+    questionnaire with a page of the campaign's own."""
     staff = world.people["staff"]
+    _questionnaire(world.campaign)
+    _answers([world.response_a])
     world.run = world.offer_a.group.run
     world.draft_run = MatchingRun.objects.create(campaign=world.campaign, groups=1, label="Draft", created_by=staff)
     world.interview_slot = InterviewSlot.objects.create(
@@ -127,6 +165,7 @@ def grow(world: Any, *, size: int, tag: str) -> None:
 
     # Surveys: responses of the open campaign, and of other campaigns that respondent A answered too.
     responses = _responses(campaign, tag, size, staff=staff)
+    _answers(responses)
     AccessRequest.objects.bulk_create([AccessRequest(response=world.response_a, requester=u, message="May I?")
                                        for u in _users(tag, "colleague-a", size)])
     AccessRequest.objects.bulk_create([AccessRequest(response=world.response_b, requester=u, message="May I?")

@@ -211,7 +211,7 @@ def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed
 def test_saving_the_campaign_without_a_policy_change_records_none(admin_client, campaign):
     _response(campaign, name="Oslo kommune", country="NO")
     data = _admin_form_data(admin_client.get(_change_url(campaign)))
-    data["summary"] = "A shorter summary."
+    data["summary_en"] = "A shorter summary."  # a column per language (modeltranslation)
     answer = admin_client.post(_change_url(campaign), data)
     assert answer.status_code == 302
     campaign.refresh_from_db()

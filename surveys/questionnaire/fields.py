@@ -1,0 +1,212 @@
+"""One form field per kind of question, the form of a custom page, and answers written out as text.
+
+The page's form is built from the questions already read with the questionnaire (their choices
+prefetched): building it makes no query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from surveys.forms import MAX_TEXT, PortalForm
+from surveys.models import ThematicArea
+from surveys.questionnaire import conditions
+from surveys.questionnaire.models import Answer, Question, QuestionKind
+from surveys.questionnaire.structure import answer_value, date_text, number_text
+
+SHORT_TEXT = 300
+CHOOSE = gettext_lazy("Choose one of the options given.")
+
+
+def _choices(question: Question) -> list[tuple[str, str]]:
+    return [(c.key, c.label) for c in question.choices.all() if c.retired_at is None]
+
+
+def scale_choices(question: Question) -> list[tuple[str, str]]:
+    points = []
+    for point in range(1, question.scale_points + 1):
+        end = question.low_label if point == 1 else question.high_label if point == question.scale_points else ""
+        points.append((str(point), f"{point} – {end}" if end else str(point)))
+    return points
+
+
+def _several(question: Question, **common: Any) -> forms.Field:
+    field = forms.MultipleChoiceField(choices=_choices(question), widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"invalid_choice": CHOOSE}, **common)
+    fewest, most = question.min_choices, question.max_choices
+
+    def count(value: list[str]) -> None:
+        if value and fewest and len(value) < fewest:
+            raise forms.ValidationError(_("Choose at least %(count)d.") % {"count": fewest})
+        if most and len(value) > most:
+            raise forms.ValidationError(_("Choose at most %(count)d.") % {"count": most})
+
+    field.validators.append(count)
+    return field
+
+
+def _number(question: Question, **common: Any) -> forms.Field:
+    limits = {"min_value": question.min_value, "max_value": question.max_value}
+    attrs = {"inputmode": "numeric" if question.whole_number else "decimal"}
+    if question.whole_number:
+        return forms.IntegerField(**{k: int(v) if v is not None else None for k, v in limits.items()},
+                                  widget=forms.NumberInput(attrs=attrs), **common)
+    return forms.DecimalField(max_digits=15, decimal_places=4, widget=forms.NumberInput(attrs={**attrs, "step": "any"}),
+                              **limits, **common)
+
+
+def _text(question: Question, *, long: bool, **common: Any) -> forms.Field:
+    limit = question.max_length or (MAX_TEXT if long else SHORT_TEXT)
+    widget = forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput
+    return forms.CharField(max_length=limit, widget=widget, **common)
+
+
+FIELD_BUILDERS: dict[str, Callable[..., forms.Field]] = {
+    QuestionKind.SHORT_TEXT: lambda q, **c: _text(q, long=False, **c),
+    QuestionKind.LONG_TEXT: lambda q, **c: _text(q, long=True, **c),
+    QuestionKind.NUMBER: _number,
+    QuestionKind.DATE: lambda q, **c: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
+                                                      input_formats=["%Y-%m-%d"], **c),
+    QuestionKind.YES_NO: lambda q, **c: forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))],
+                                                          widget=forms.RadioSelect,
+                                                          error_messages={"invalid_choice": CHOOSE}, **c),
+    QuestionKind.ONE_CHOICE: lambda q, **c: forms.ChoiceField(
+        choices=[("", _("Choose")), *_choices(q)] if q.as_list else _choices(q),
+        widget=forms.Select if q.as_list else forms.RadioSelect, error_messages={"invalid_choice": CHOOSE}, **c),
+    QuestionKind.SEVERAL_CHOICES: _several,
+    QuestionKind.SCALE: lambda q, **c: forms.ChoiceField(choices=scale_choices(q), widget=forms.RadioSelect,
+                                                         error_messages={"invalid_choice": CHOOSE}, **c),
+    QuestionKind.EMAIL: lambda q, **c: forms.EmailField(max_length=254, widget=forms.EmailInput, **c),
+    QuestionKind.URL: lambda q, **c: forms.URLField(max_length=300, assume_scheme="https", **c),
+}
+
+
+def form_field(question: Question, *, label: str | None = None, only_if: str = "") -> forms.Field:
+    help_text = " ".join(filter(None, [question.help_text, only_if]))
+    if question.kind == QuestionKind.NUMBER and question.unit:
+        help_text = " ".join(filter(None, [help_text, _("In %(unit)s.") % {"unit": question.unit}]))
+    return FIELD_BUILDERS[question.kind](
+        question, label=label or question.label, help_text=help_text, required=question.required)
+
+
+def field_name(question: Question, area: ThematicArea | None) -> str:
+    return f"q_{question.key}" + (f"__{area.code}" if area is not None else "")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One field of a custom page: a question, for one area when it is asked per area."""
+
+    question: Question
+    area: ThematicArea | None
+    name: str
+
+
+def initial_value(question: Question, answer: Answer | None) -> Any:
+    value = answer_value(question, answer)
+    if question.kind in (QuestionKind.NUMBER, QuestionKind.SCALE) and value is not None:
+        return number_text(value)  # type: ignore[arg-type]
+    return value
+
+
+class CustomPageForm(PortalForm):
+    """The questions of a custom page shown to this response, one field each (per area: one per area chosen)."""
+
+    def __init__(self, *args: Any, questions: Sequence[Question], areas: Sequence[ThematicArea],
+                 answers: Mapping[tuple[int, int | None], Answer], live: Mapping[int, str] | None = None,
+                 values: Mapping[str, conditions.Value] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items: list[Item] = []
+        # Questions whose condition reads this page's own answers: asked with the condition in words, and
+        # decided on the server once the page is sent (no script needed).
+        self.live = dict(live or {})
+        self.base_values = dict(values or {})
+        labels = {q.key: str(q.label) for q in questions}
+        choices = {q.key: {c.key: str(c.label) for c in q.choices.all()} for q in questions}
+        choices.update({q.key: {"yes": _("Yes"), "no": _("No")} for q in questions if q.kind == QuestionKind.YES_NO})
+        for question in questions:
+            only_if = ""
+            if question.pk in self.live:
+                only_if = _("Only if %(condition)s.") % {"condition": conditions.describe(
+                    conditions.parse(self.live[question.pk]), labels, choices)}
+            for area in (areas if question.per_area else [None]):
+                item = Item(question, area, field_name(question, area))
+                self.items.append(item)
+                # Asked per area: the question is the fieldset's legend, each field is named by its area.
+                label = area.name if area is not None else None
+                self.fields[item.name] = form_field(question, label=label, only_if=only_if)
+                self.initial[item.name] = initial_value(question, answers.get((question.pk, area.pk if area else None)))
+
+    def clean(self) -> dict[str, Any]:
+        """Questions whose condition does not hold with this page's answers are not asked: no error, no answer."""
+        data = super().clean()
+        values = dict(self.base_values)
+        for item in self.items:
+            question = item.question
+            if question.pk in self.live and not conditions.holds(self.live[question.pk], values):
+                self.errors.pop(item.name, None)
+                data[item.name] = None
+                continue
+            if item.area is None:
+                values[question.key] = data.get(item.name)
+        return data
+
+    def groups(self) -> list[tuple[Question, list[forms.BoundField]]]:
+        """The bound fields grouped by question, for the page's template (a fieldset per question asked per area)."""
+        grouped: dict[int, tuple[Question, list[forms.BoundField]]] = {}
+        for item in self.items:
+            grouped.setdefault(item.question.pk, (item.question, []))[1].append(self[item.name])
+        return list(grouped.values())
+
+    def values(self) -> dict[tuple[int, int | None], Any]:
+        """(question id, area id) -> the cleaned value, for the service that saves them."""
+        return {(item.question.pk, item.area.pk if item.area else None): self.cleaned_data.get(item.name)
+                for item in self.items}
+
+
+def answer_text(question: Question, answer: Answer | None, *, none: str = "") -> str:
+    """An answer as a person reads it: the choice's label, "Yes", a number with its unit…"""
+    if answer is None:
+        return none
+    kind = question.kind
+    if kind in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES):
+        return ", ".join(str(c.label) for c in answer.choices.all()) or none
+    if kind == QuestionKind.YES_NO:
+        return {True: _("Yes"), False: _("No"), None: none}[answer.boolean]
+    if kind == QuestionKind.SCALE:
+        if answer.number is None:
+            return none
+        point = int(answer.number)
+        return dict(scale_choices(question)).get(str(point), str(point))
+    if kind == QuestionKind.NUMBER:
+        if answer.number is None:
+            return none
+        return " ".join(filter(None, [number_text(answer.number), question.unit]))
+    if kind == QuestionKind.DATE:
+        return date_text(answer.date) or none
+    return answer.text or none
+
+
+def stored(question: Question, value: Any) -> dict[str, Any] | None:
+    """A cleaned form value as Answer fields (and "choices": keys); None when unanswered."""
+    if value in (None, "", []):
+        return None
+    kind = question.kind
+    if kind in (QuestionKind.NUMBER, QuestionKind.SCALE):
+        return {"number": Decimal(str(value))}
+    if kind == QuestionKind.DATE:
+        return {"date": value}
+    if kind == QuestionKind.YES_NO:
+        return {"boolean": value == "yes"}
+    if kind == QuestionKind.ONE_CHOICE:
+        return {"choices": [value]}
+    if kind == QuestionKind.SEVERAL_CHOICES:
+        return {"choices": list(value)}
+    return {"text": str(value).strip()} if str(value).strip() else None
