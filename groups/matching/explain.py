@@ -69,7 +69,7 @@ def explain(problem: Problem, solution: Solution) -> dict[str, str]:
             reasons = [_why_not(problem, body.interest[a], body.country, a, len(members[a]), lowest.get(a),
                                 countries.get(a, nobody), len(mine) >= per_body) for a in missed]
             lead = _("Not placed: %(reasons)s.") if not mine else _("Not also placed in %(areas)s: %(reasons)s.")
-            separator = pgettext("between the reasons of one sentence", "; ")  # French writes " ; "
+            separator = pgettext("between the items of a list in a sentence", "; ")  # French writes " ; "
             sentences.append(lead % {"areas": _join(missed), "reasons": separator.join(reasons)})
         texts[body.id] = " ".join(sentences)
     return texts
