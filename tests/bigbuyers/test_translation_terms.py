@@ -62,6 +62,7 @@ RULED_OUT = {
         (r"[Cc]ommunautés? de pratique.{0,40} (est|sont) ouvertes?\b|communautés? (est|sont) ouvertes? ;",
          "a community that starts « est lancée »"),
         (r"^(A-t-il|A-t-elle|Est-il|Est-elle)\b", "the public-law questions ask « L'organisme a-t-il… »"),
+        (r"\bp\. ex\.", "“e.g.” is « par exemple »"),
     ],
     "de": [
         (r"(regionale|lokale)[rn]? Behörde", "regional and local authorities are Gebietskörperschaften"),
