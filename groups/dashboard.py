@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from groups.models import (
     GroupOffer,
@@ -51,7 +52,7 @@ def interviews_section(campaign: Campaign) -> Section:
             **booked, outcome__exact=InterviewOutcome.NO_SHOW)),)),
         Row(_("The respondent declined"), (Cell(counts["declined"], interviews(
             **booked, outcome__exact=InterviewOutcome.DECLINED)),)),
-        Row(_("Cancelled"), (Cell(counts["cancelled"], interviews(status__exact=InterviewStatus.CANCELLED)),)),
+        Row(pgettext("an interview", "Cancelled"), (Cell(counts["cancelled"], interviews(status__exact=InterviewStatus.CANCELLED)),)),
     ]
     return Section("interviews", _("Interviews"), [Table("interviews", _("Follow-up interviews"), _("Interviews"),
                                                          (_("Number"),), rows)], links=[

@@ -29,8 +29,9 @@ from urllib.parse import urlencode
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from bigbuyers import exports
@@ -204,7 +205,7 @@ def _by_country(campaign: Campaign) -> Table:
         Cell(c["submitted"], _responses_url(campaign, country=c["organisation__country"],
                                             status__exact=ResponseStatus.SUBMITTED)),
     )) for c in counts]
-    return Table("by_country", _("Responses by country"), _("Country"), (_("Started"), _("Submitted")), rows)
+    return Table("by_country", _("Responses by country"), _("Country"), (_("Started"), pgettext("responses, counted", "Submitted")), rows)
 
 
 def responses_section(campaign: Campaign) -> Section:
@@ -217,7 +218,7 @@ def responses_section(campaign: Campaign) -> Section:
     overview = Table("responses", _("Responses"), _("Responses"), (_("Number"),), [
         Row(_("Started"), (Cell(totals["started"], _responses_url(campaign)),)),
         Row(_("Drafts"), (Cell(totals["drafts"], _responses_url(campaign, status__exact=ResponseStatus.DRAFT)),)),
-        Row(_("Submitted"), (Cell(totals["submitted"],
+        Row(pgettext("responses, counted", "Submitted"), (Cell(totals["submitted"],
                                   _responses_url(campaign, status__exact=ResponseStatus.SUBMITTED)),)),
     ])
     submitted = {"campaign": campaign.pk, "status": ResponseStatus.SUBMITTED}
@@ -273,7 +274,9 @@ def interest_counts(campaign: Campaign) -> dict[int, int]:
 
 
 def generated_at(campaign: Campaign) -> str:
-    return f"{timezone.localtime(timezone.now(), campaign.zone):%Y-%m-%d %H:%M} ({campaign.time_zone})"
+    """When the figures were counted, in the campaign's zone and written the reader's way (not ISO in French)."""
+    moment = timezone.localtime(timezone.now(), campaign.zone)
+    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({campaign.time_zone})"
 
 
 SURVEY_DASHBOARD = [

@@ -58,7 +58,7 @@
       var option = options[index];
       input.value = option.code;
       if (chosen) {
-        chosen.textContent = option.code + ": " + option.label;
+        chosen.textContent = input.getAttribute("data-cpv-chosen").replace("{code}", option.code).replace("{label}", option.label);
       }
       // A code picked here replaces any code the server listed for the earlier words.
       var again = document.getElementById(input.id + "_choice_0");

@@ -47,6 +47,7 @@ class CpvCodeWidget(forms.TextInput):
         context["widget"]["attrs"].update({
             "data-cpv-suggestions": reverse("cpv_suggestions"),
             "data-cpv-list-label": _("CPV codes found"),
+            "data-cpv-chosen": _("%(code)s: %(label)s") % {"code": "{code}", "label": "{label}"},
             "data-cpv-none": _("No CPV code found. Try other words, in English, or the code's first digits."),
             "data-cpv-one": _("1 code found: press the down arrow key to reach it, Enter to choose it."),
             "data-cpv-many": _("%(count)s codes found: use the up and down arrow keys to reach them, Enter to "
