@@ -1,7 +1,7 @@
 """Scratch databases and servers for the benchmarks (and for the tests that stop a server).
 
-- :func:`recreate_database`: an empty database of its own for each run, on the machine's PostgreSQL or
-  on a private one.
+- :func:`recreate_database` and :func:`use_scratch_database`: an empty database of its own for each run,
+  on the machine's PostgreSQL or on a private one.
 - :class:`PrivateRedis` and :class:`PrivatePostgres`: servers of our own on free loopback ports, to be
   stopped, killed or frozen (SIGSTOP, as a network partition looks) without touching the machine's
   servers, which other people's tests use at the same moment.
@@ -177,3 +177,11 @@ class PrivatePostgres(_Server):
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.remove()
+
+
+def use_scratch_database(name: str, *, redis_db: int = 8) -> None:
+    """Point Django (bench.settings) at the scratch database `name`, before Django is set up."""
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{redis_db}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")

@@ -1,11 +1,13 @@
 """The portal's own middleware: the viewer's time zone, and no shared caching of personal responses.
 
-A small static script (static/js/timezone.js) stores the browser's IANA zone in the `tz` cookie;
-without it (no script, first visit) the portal's default zone is used and shown.
+A small static script (static/js/timezone.js) stores the browser's IANA zone in the `tz` cookie,
+URL-encoded ("America%2FNew_York": a cookie value is safest without "/"); without it (no script, first
+visit) the portal's default zone is used and shown.
 """
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -20,7 +22,7 @@ class ViewerTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = request.COOKIES.get("tz", "")
+        name = unquote(request.COOKIES.get("tz", ""))
         try:
             zone = ZoneInfo(name) if name and len(name) < 64 else None
         except (ZoneInfoNotFoundError, ValueError):

@@ -30,6 +30,8 @@ from bigbuyers.queueing import INTERACTIVE, enqueue
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+SUBJECT_MAX = OutgoingEmail._meta.get_field("subject").max_length
+ELLIPSIS = "…"
 # A claim older than this belongs to a worker that died mid-send; the message may be tried again.
 STALE_CLAIM = dt.timedelta(minutes=10)
 
@@ -40,10 +42,25 @@ def render_email(template: str, context: Mapping[str, Any], *, language: str | N
     with translation.override(language or settings.LANGUAGE_CODE):
         # The HTML part's <html lang> names the language it is written in (no request, no context processor).
         context = {**context, "LANGUAGE_CODE": translation.get_language()}
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+        subject = shorten_subject(" ".join(render_to_string(f"emails/{template}_subject.txt", context).split()))
         text = render_to_string(f"emails/{template}_body.txt", context)
         html = render_to_string(f"emails/{template}_body.html", context)
     return subject, text, html
+
+
+def shorten_subject(subject: str, limit: int | None = None) -> str:
+    """`subject` within `limit` characters (the outbox column's size): cut at the last word that fits, with an
+    ellipsis. Subjects name organisations, campaigns and communities as long as their forms accept, so every
+    e-mail passes here rather than each template counting."""
+    limit = limit or SUBJECT_MAX
+    if len(subject) <= limit:
+        return subject
+    cut = subject[:limit - len(ELLIPSIS)]
+    # Back to a space when one is near the end, then drop the separators that would dangle before the ellipsis.
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" –-:,;") + ELLIPSIS
 
 
 def queue_email(

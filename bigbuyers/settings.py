@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -80,6 +81,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "bigbuyers.urls"
 WSGI_APPLICATION = "bigbuyers.wsgi.application"
 
+# Widgets render through the project's templates too, so that templates/admin/widgets/ can give the admin's
+# date and time boxes their labels.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -172,6 +176,8 @@ TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Brussels")
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

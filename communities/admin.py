@@ -121,7 +121,7 @@ def _describe_members(memberships: QuerySet[Membership]) -> str:
 
 
 @admin.register(Membership)
-class MembershipAdmin(BulkEmailActionMixin, admin.ModelAdmin):
+class MembershipAdmin(KnownChoicesInlineMixin, BulkEmailActionMixin, admin.ModelAdmin):
     list_display = ["user", "community", "role", "organisation", "notify", "joined_at", "last_visit_at"]
     list_filter = ["role", "community", "notify"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]
@@ -215,8 +215,8 @@ class GuestInvitationInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "community", "kind", "starts_at", "time_zone", "in_person", "capacity"]
-    list_filter = ["kind", "in_person", "community"]
+    list_display = ["title", "community", "kind", "starts_at", "time_zone", "in_person", "capacity", "is_public"]
+    list_filter = ["kind", "in_person", "is_public", "community"]
     search_fields = ["title", "community__name"]
     list_select_related = ["community"]
     date_hierarchy = "starts_at"

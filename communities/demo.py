@@ -103,7 +103,8 @@ def load_demo() -> list[Community]:
     dialogue = services.create_event(hdev, by=leader, values={
         "kind": EventKind.MARKET_DIALOGUE, "title": "Market dialogue on electric refuse trucks",
         "time_zone": "Europe/Brussels", "starts_at": _at(45, 14), "ends_at": _at(45, 17),
-        "online_link": "https://meet.example/hdev-dialogue", "capacity": 40})
+        "online_link": "https://meet.example/hdev-dialogue", "capacity": 40, "is_public": True,
+        "description": "Manufacturers present their electric refuse trucks; buyers ask about range and charging."})
     guest = _person("sales@greenbus.example", "GreenBus sales team")
     GuestInvitation.objects.create(event=dialogue, user=guest, invited_by=leader, organisation_name="GreenBus (demo)")
     past = services.create_event(hdev, by=leader, values={

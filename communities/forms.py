@@ -118,7 +118,7 @@ class EventForm(ModelPortalForm):
     class Meta:
         model = Event
         fields = ["kind", "title", "description", "time_zone", "starts_at", "ends_at", "in_person", "place",
-                  "online_link", "capacity"]
+                  "online_link", "capacity", "is_public"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

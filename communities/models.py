@@ -40,7 +40,7 @@ def receipt_path(instance: object, filename: str) -> str:
 
 
 # Addresses of the app that a community's slug must not take (communities/urls.py).
-RESERVED_SLUGS = frozenset({"mine", "documents"})
+RESERVED_SLUGS = frozenset({"mine", "documents", "about"})
 
 
 def validate_slug_not_reserved(value: str) -> None:
@@ -318,6 +318,11 @@ class Event(models.Model):
     online_link = models.URLField(_("link to join online"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, validators=[MinValueValidator(1)],
                                            help_text=_("Leave empty for no limit."))
+    is_public = models.BooleanField(
+        _("shown on the public page"), default=False,
+        help_text=_("Its title, kind, date, place and description appear on the public page of the Communities of "
+                    "Practice; the link to join online, who registered and the discussions stay with members."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

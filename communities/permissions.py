@@ -1,7 +1,8 @@
 """Who may see and do what in a community: the one place where access is decided.
 
 The rules:
-- Anonymous people are sent to the sign-in page (LOGIN_URL) for every address of the app.
+- Anonymous people are sent to the sign-in page (LOGIN_URL) for every address of the app but one: the
+  public page of the communities (views/public.py), which shows only what anyone may know of them.
 - Members see their community's pages; a role (leader > core group > member) is needed for some
   actions; a member without it gets 403. The secretariat can do everything everywhere: staff who hold
   the permission `communities.act_as_secretariat` (the "Secretariat" group gives it, see secretariat.py)

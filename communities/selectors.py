@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from django.db.models import Count, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from bigbuyers.models import User
 from communities.models import (
@@ -22,6 +39,7 @@ from communities.models import (
     Registration,
     RegistrationStatus,
     Reply,
+    Role,
     Thread,
     TravelClaim,
 )
@@ -165,3 +183,69 @@ def claims_of(membership: Membership | None) -> list[TravelClaim]:
     if membership is None:
         return []
     return list(TravelClaim.objects.filter(membership=membership).select_related("event").order_by("-created_at"))
+
+
+# --- The public page of the communities -------------------------------------------------------------------
+
+PUBLIC_ITEMS = 5  # public documents and events shown per community
+
+
+@dataclass
+class PublicCommunity:
+    """What anyone may know of a community: nothing a member marked confidential, no person's name or address."""
+
+    community: Community
+    leader_organisations: list[str] = field(default_factory=list)
+    members_by_country: list[tuple[str, int]] = field(default_factory=list)  # (country name, members), most first
+    documents: list[Document] = field(default_factory=list)  # public ones, the newest first
+    events: list[Event] = field(default_factory=list)  # public ones still to come, the soonest first
+    survey: str = ""  # its campaign's survey: "open" (answer it), "closed" (a late expression of interest), or none
+    is_mine: bool = False
+    request_waiting: bool = False
+
+    @property
+    def members(self) -> int:
+        return sum(n for _country, n in self.members_by_country)
+
+
+def _survey_state(community: Community, now: dt.datetime) -> str:
+    campaign = community.campaign
+    if campaign is None or not campaign.is_published or campaign.opens_at > now:
+        return ""
+    return "open" if campaign.is_open(now) else "closed"
+
+
+def public_communities(user: User | AnonymousUser) -> list[PublicCommunity]:
+    """Every community as the public page shows it, with the viewer's standing when signed in (five queries,
+    seven for a signed-in viewer, whatever the number of communities, members, documents and events)."""
+    now = timezone.now()
+    profiles = {c.pk: PublicCommunity(c, survey=_survey_state(c, now))
+                for c in Community.objects.select_related("area", "campaign").order_by("name")}
+    leaders = (Membership.objects.filter(community__in=profiles, role=Role.LEADER, organisation__isnull=False)
+               .values_list("community_id", "organisation__name").distinct().order_by("community_id", "organisation__name"))
+    for community_id, name in leaders:
+        profiles[community_id].leader_organisations.append(name)
+    names = dict(countries)
+    counts = (Membership.objects.filter(community__in=profiles).values_list("community_id", "organisation__country")
+              .annotate(n=Count("pk")).order_by("community_id", "-n", "organisation__country"))
+    for community_id, code, n in counts:
+        profiles[community_id].members_by_country.append((str(names.get(code, "")) or _("Country not given"), n))
+    documents = (Document.objects.filter(community__in=profiles, classification=Classification.PUBLIC)
+                 .annotate(rank=Window(RowNumber(), partition_by=[F("community_id")],
+                                       order_by=[F("created_at").desc(), F("pk").desc()]))
+                 .filter(rank__lte=PUBLIC_ITEMS).only("pk", "community_id", "title", "content_type", "size", "created_at")
+                 .order_by("community_id", "rank"))
+    for document in documents:
+        profiles[document.community_id].documents.append(document)
+    events = (Event.objects.filter(community__in=profiles, is_public=True, ends_at__gte=now)
+              .annotate(rank=Window(RowNumber(), partition_by=[F("community_id")], order_by=[F("starts_at"), F("pk")]))
+              .filter(rank__lte=PUBLIC_ITEMS).defer("online_link").order_by("community_id", "rank"))
+    for event in events:
+        profiles[event.community_id].events.append(event)
+    if user.is_authenticated:
+        for community_id in Membership.objects.filter(user=user, community__in=profiles).values_list("community_id", flat=True):
+            profiles[community_id].is_mine = True
+        for community_id in JoinRequest.objects.filter(user=user, status=JoinStatus.PENDING).values_list("community_id", flat=True):
+            if community_id in profiles:
+                profiles[community_id].request_waiting = True
+    return list(profiles.values())

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from communities.views import claims, discussions, documents, events, spaces
+from communities.views import claims, discussions, documents, events, public, spaces
 
 app_name = "communities"
 
 urlpatterns = [
     path("", spaces.directory, name="directory"),
     path("mine/", spaces.mine, name="mine"),
+    path("about/", public.about, name="about"),
     path("documents/", documents.public_documents, name="public_documents"),
     path("<slug:slug>/", spaces.overview, name="overview"),
     path("<slug:slug>/join/", spaces.join, name="join"),

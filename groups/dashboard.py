@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from groups.models import (
     GroupOffer,
@@ -21,7 +22,7 @@ from groups.models import (
     OfferStatus,
     WorkingGroup,
 )
-from surveys.dashboard import Cell, Row, Section, SectionProvider, Table, changelist_url, export_url
+from surveys.dashboard import Cell, Row, Section, SectionProvider, Table, changelist_url, export_link
 from surveys.models import Campaign, Response, ResponseStatus
 from surveys.translation import translated
 
@@ -51,12 +52,12 @@ def interviews_section(campaign: Campaign) -> Section:
             **booked, outcome__exact=InterviewOutcome.NO_SHOW)),)),
         Row(_("The respondent declined"), (Cell(counts["declined"], interviews(
             **booked, outcome__exact=InterviewOutcome.DECLINED)),)),
-        Row(_("Cancelled"), (Cell(counts["cancelled"], interviews(status__exact=InterviewStatus.CANCELLED)),)),
+        Row(pgettext("an interview", "Cancelled"), (Cell(counts["cancelled"], interviews(status__exact=InterviewStatus.CANCELLED)),)),
     ]
     return Section("interviews", _("Interviews"), [Table("interviews", _("Follow-up interviews"), _("Interviews"),
                                                          (_("Number"),), rows)], links=[
-        (_("Export the interviews (XLSX)"), export_url("interviews", "xlsx", campaign=campaign.pk)),
-        (_("Export the interviews (CSV)"), export_url("interviews", "csv", campaign=campaign.pk)),
+        export_link(_("Export the interviews (XLSX)"), "interviews", "xlsx", campaign=campaign.pk),
+        export_link(_("Export the interviews (CSV)"), "interviews", "csv", campaign=campaign.pk),
     ])
 
 
@@ -81,8 +82,8 @@ def offers_section(campaign: Campaign) -> Section:
         Table("offers", _("Offers per working group"), _("Working group"), (_("Accepted"), _("Declined"), _("Waiting")),
               rows, note="" if rows else _("No offers yet: they go out when a matching run is published.")),
     ], links=[
-        (_("Export the group members (XLSX)"), export_url("group_members", "xlsx", campaign=campaign.pk)),
-        (_("Export the group members (CSV)"), export_url("group_members", "csv", campaign=campaign.pk)),
+        export_link(_("Export the group members (XLSX)"), "group_members", "xlsx", campaign=campaign.pk),
+        export_link(_("Export the group members (CSV)"), "group_members", "csv", campaign=campaign.pk),
     ])
 
 
@@ -107,7 +108,7 @@ def observers_section(campaign: Campaign) -> Section:
     return Section("observers", _("Observer Group"), [
         Table("observers", _("Observers by where they came from"), _("Came from"),
               (_("Receive news"), _("Not confirmed yet"), _("Unsubscribed")), rows),
-    ], links=[(_("Export the observers (CSV)"), export_url("observers", "csv"))],
+    ], links=[export_link(_("Export the observers (CSV)"), "observers", "csv")],
         note=_("The Observer Group is one for every campaign: these figures are not limited to this one."))
 
 

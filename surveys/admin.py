@@ -27,6 +27,7 @@ from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
+from surveys import admin_purchases  # noqa: F401 - registers the planned purchases' admin
 from surveys import admin_views, selectors, services
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
@@ -44,7 +45,6 @@ from surveys.models import (
     EligibilityReview,
     LateRequest,
     Organisation,
-    PlannedPurchase,
     PolicyChange,
     RequestStatus,
     Respondent,
@@ -443,6 +443,10 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
         Subqueries rather than joins: each one is a trigram-index scan (surveys/migrations/0003,
         bigbuyers/migrations/0002) and no row comes twice, so the list needs no DISTINCT.
         """
+        campaign = request.GET.get("campaign", "")
+        if campaign.isdigit() and request.path == reverse("admin:autocomplete"):
+            # A search from another admin's autocomplete that names a campaign (a matching run's pinned bodies).
+            queryset = queryset.filter(campaign_id=int(campaign))
         for word in search_term.split()[:5]:
             queryset = queryset.filter(
                 Q(organisation_id__in=Organisation.objects.filter(name__icontains=word).values("pk"))
@@ -588,16 +592,6 @@ class AccessRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["requester", "response__organisation", "response__campaign"]
     readonly_fields = ["response", "requester", "message", "status", "created_at", "decided_at"]
-
-
-@admin.register(PlannedPurchase)
-class PlannedPurchaseAdmin(admin.ModelAdmin):
-    list_display = ["description", "cpv_code", "area", "response"]
-    list_filter = ["area__campaign"]
-    search_fields = ["description", "cpv_code"]
-    list_select_related = ["area", "response__organisation", "response__campaign"]
-    show_full_result_count = False
-    autocomplete_fields = ["response"]  # a search, not a list of every response of every campaign
 
 
 @admin.register(EligibilityReview)

@@ -29,7 +29,7 @@ def dashboard_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -
     campaign = _campaign(request, campaign_id)
     return TemplateResponse(request, "admin/surveys/campaign_dashboard.html", {
         **site.each_context(request), "title": _("Dashboard of %(name)s") % {"name": campaign.name},
-        "campaign": campaign, "sections": dashboard.dashboard_sections(campaign),
+        "campaign": campaign, "sections": dashboard.for_user(dashboard.dashboard_sections(campaign), request.user),
         "generated_at": dashboard.generated_at(campaign), "opts": Campaign._meta,
     })
 

@@ -7,8 +7,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Needs-assessment surveys")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from bigbuyers import exports, privacy
         from surveys import dashboard
+        from surveys.cpv.loader import sync_after_migrate
         from surveys.exports import EXPORT
         from surveys.privacy import PROVIDER
         from surveys.questionnaire import figures
@@ -22,3 +25,5 @@ class SurveysConfig(AppConfig):
             dashboard.register_report_section(provider)
         dashboard.register_dashboard_section(figures.DASHBOARD)
         dashboard.register_report_section(figures.REPORT)
+        # The CPV vocabulary is reference data: filled (or updated) after every migrate.
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="surveys.cpv.sync")

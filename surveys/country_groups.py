@@ -13,10 +13,12 @@ group names are lazy translations.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES as ISO_3166_1
 
@@ -96,6 +98,46 @@ def countries_of(group_keys: frozenset[str] | set[str]) -> frozenset[str]:
 def groups_containing(code: str) -> tuple[CountryGroup, ...]:
     """The groups a country belongs to, in display order (EU, EEA, EFTA)."""
     return tuple(group for group in COUNTRY_GROUPS.values() if code in group.codes)
+
+
+# What a country's memberships mean for these groups, said plainly: an EEA country outside the EU is also
+# in EFTA; Switzerland is in EFTA but not in the EEA (its own bilateral agreements with the EU instead).
+# EU members need no sentence: "EU-27, EEA" says it. Keyed by the groups a country is in, in display order.
+_MEMBERSHIP: Mapping[tuple[str, ...], str] = MappingProxyType({
+    (EEA, EFTA): _("{country} is in the EEA and in EFTA, but not in the EU."),
+    (EFTA,): _("{country} is in EFTA, but not in the EEA or the EU."),
+    (): _("{country} is not in the EU, the EEA or EFTA."),
+})
+
+
+def membership(code: str, country_name: str | Promise) -> Promise | None:
+    """A lazy sentence that says which of the groups `code` belongs to, or None for an EU member."""
+    sentence = _MEMBERSHIP.get(tuple(group.key for group in groups_containing(code)))
+    return None if sentence is None else format_lazy(sentence, country=country_name)
+
+
+def with_membership(code: str, country_name: str | Promise, reason: str | Promise) -> str | Promise:
+    """`reason` (lazy), followed by the sentence on the country's memberships when it has one."""
+    sentence = membership(code, country_name)
+    return reason if sentence is None else format_lazy("{} {}", reason, sentence)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The countries a policy's groups cover, and those of the other groups that it leaves out."""
+
+    groups: tuple[CountryGroup, ...]
+    codes: frozenset[str]
+    left_out: frozenset[str]
+
+
+def coverage(group_keys: Iterable[str]) -> Coverage:
+    """What a campaign's eligible groups (keys of ``COUNTRY_GROUPS``) cover; unknown keys are ignored."""
+    keys = {key for key in group_keys if key in COUNTRY_GROUPS}
+    covered = countries_of(keys)
+    everyone = countries_of(set(COUNTRY_GROUPS))
+    return Coverage(groups=tuple(g for k, g in COUNTRY_GROUPS.items() if k in keys), codes=covered,
+                    left_out=everyone - covered)
 
 
 def _check_codes() -> None:

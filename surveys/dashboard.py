@@ -23,16 +23,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
+from bigbuyers import exports
 from surveys.eligibility import Outcome
 from surveys.models import AreaInterest, Campaign, InterestLevel, Response, ResponseStatus, ThematicArea
 
@@ -66,12 +68,20 @@ class Table:
         return not self.rows
 
 
+class Link(NamedTuple):
+    """A link under a section: an admin list, or an export (shown only to those with the export's permission)."""
+
+    label: str
+    url: str
+    permission: str = ""
+
+
 @dataclass
 class Section:
     key: str
     title: str
     tables: list[Table] = field(default_factory=list)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url): lists, exports
+    links: list[Link] = field(default_factory=list)  # lists, exports
     facts: list[tuple[str, str]] = field(default_factory=list)  # (label, value) shown as a definition list
     note: str = ""
 
@@ -122,6 +132,19 @@ def changelist_url(model: str, **params: Any) -> str | None:
 def export_url(kind: str, fmt: str, **params: Any) -> str:
     """The download of a registered export (bigbuyers/exports.py) with its filters."""
     return reverse("admin:bigbuyers_exportrecord_download", args=[kind, fmt]) + "?" + urlencode(params)
+
+
+def export_link(label: str, kind: str, fmt: str, **params: Any) -> Link:
+    """A link to download a registered export, which only staff with the export's permission are shown."""
+    registered = exports.get_kind(kind)
+    return Link(label, export_url(kind, fmt, **params), registered.permission if registered else "")
+
+
+def for_user(sections: list[Section], user: Any) -> list[Section]:
+    """`sections` with only the links `user` may follow: an export without its permission would answer 403."""
+    for section in sections:
+        section.links = [link for link in section.links if not link.permission or user.has_perm(link.permission)]
+    return sections
 
 
 # --- The surveys app's sections --------------------------------------------------------------------------
@@ -182,7 +205,7 @@ def _by_country(campaign: Campaign) -> Table:
         Cell(c["submitted"], _responses_url(campaign, country=c["organisation__country"],
                                             status__exact=ResponseStatus.SUBMITTED)),
     )) for c in counts]
-    return Table("by_country", _("Responses by country"), _("Country"), (_("Started"), _("Submitted")), rows)
+    return Table("by_country", _("Responses by country"), _("Country"), (_("Started"), pgettext("responses, counted", "Submitted")), rows)
 
 
 def responses_section(campaign: Campaign) -> Section:
@@ -195,14 +218,14 @@ def responses_section(campaign: Campaign) -> Section:
     overview = Table("responses", _("Responses"), _("Responses"), (_("Number"),), [
         Row(_("Started"), (Cell(totals["started"], _responses_url(campaign)),)),
         Row(_("Drafts"), (Cell(totals["drafts"], _responses_url(campaign, status__exact=ResponseStatus.DRAFT)),)),
-        Row(_("Submitted"), (Cell(totals["submitted"],
+        Row(pgettext("responses, counted", "Submitted"), (Cell(totals["submitted"],
                                   _responses_url(campaign, status__exact=ResponseStatus.SUBMITTED)),)),
     ])
     submitted = {"campaign": campaign.pk, "status": ResponseStatus.SUBMITTED}
     return Section("responses", _("Responses"), [overview, _over_time(campaign), _by_country(campaign)], links=[
-        (_("Export the submitted responses (XLSX)"), export_url("responses", "xlsx", **submitted)),
-        (_("Export the submitted responses (CSV)"), export_url("responses", "csv", **submitted)),
-        (_("Export every response, drafts included (XLSX)"), export_url("responses", "xlsx", campaign=campaign.pk)),
+        export_link(_("Export the submitted responses (XLSX)"), "responses", "xlsx", **submitted),
+        export_link(_("Export the submitted responses (CSV)"), "responses", "csv", **submitted),
+        export_link(_("Export every response, drafts included (XLSX)"), "responses", "xlsx", campaign=campaign.pk),
     ], facts=[(_("Submitted responses that describe another area of interest"), str(totals["other_area"]))])
 
 
@@ -220,7 +243,8 @@ def eligibility_section(campaign: Campaign) -> Section:
                     (Cell(counts["not_assessed"], _responses_url(campaign, eligibility__exact="")),)))
     return Section("eligibility", _("Eligibility"), [
         Table("eligibility", _("Eligibility outcomes"), _("Outcome"), (_("Responses"),), rows),
-    ], links=[(_("Open the review queue (%(count)d waiting)") % {"count": counts[Outcome.NEEDS_REVIEW.value]}, queue)]
+    ], links=[Link(_("Open the review queue (%(count)d waiting)") % {"count": counts[Outcome.NEEDS_REVIEW.value]}, queue,
+                   "surveys.view_eligibilityreview")]
         if queue else [], facts=[(_("Outcomes decided by the secretariat"), str(counts["decided"]))])
 
 
@@ -250,7 +274,9 @@ def interest_counts(campaign: Campaign) -> dict[int, int]:
 
 
 def generated_at(campaign: Campaign) -> str:
-    return f"{timezone.localtime(timezone.now(), campaign.zone):%Y-%m-%d %H:%M} ({campaign.time_zone})"
+    """When the figures were counted, in the campaign's zone and written the reader's way (not ISO in French)."""
+    moment = timezone.localtime(timezone.now(), campaign.zone)
+    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({campaign.time_zone})"
 
 
 SURVEY_DASHBOARD = [

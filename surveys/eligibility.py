@@ -38,7 +38,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from surveys.country_groups import COUNTRY_GROUPS, EEA, EFTA, EU, EU_CODE_ALIASES, countries_of
+from surveys.country_groups import COUNTRY_GROUPS, EEA, EFTA, EU, EU_CODE_ALIASES, countries_of, with_membership
 
 __all__ = [
     "BODY_TYPE_HELP",
@@ -332,16 +332,16 @@ def _assess_country(code: str, policy: EligibilityPolicy) -> _Finding:
 @functools.lru_cache(maxsize=512)
 def _country_reason(code: str, policy: EligibilityPolicy, *, eligible: bool) -> Reason:
     if eligible:
-        return format_lazy(
+        return with_membership(code, _country_name(code), format_lazy(
             _("{country} is among the countries that can take part in this campaign ({groups})."),
             country=_country_name(code),
             groups=_group_labels(policy.eligible_groups, code),
-        )
-    return format_lazy(
+        ))
+    return with_membership(code, _country_name(code), format_lazy(
         _("{country} is not among the countries that can take part in this campaign ({groups})."),
         country=_country_name(code),
         groups=_group_labels(policy.eligible_groups),
-    )
+    ))
 
 
 @functools.lru_cache(maxsize=512)

@@ -1,8 +1,8 @@
 """The export of survey responses: one row per response, every answer, one column per area.
 
 Rows are read 2,000 at a time (``.iterator(chunk_size=...)``, as tuples) and the related rows of each
-chunk (interests, challenges, planned purchases, respondents, late requests, the answers to the campaign's
-own questions and their ticked choices) in one query each, so that
+chunk (interests, challenges, planned purchases and the labels of their CPV codes, respondents, late
+requests, the answers to the campaign's own questions and their ticked choices) in one query each, so that
 50,000 responses leave in constant memory and a fixed number of queries per chunk. Registered with
 bigbuyers.exports in SurveysConfig.ready(); the download view checks ``surveys.export_responses``.
 """
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from bigbuyers.exports import BadExportFilters, ExportKind, ExportTable
+from surveys.cpv.selectors import code_and_label, labels_for
 from surveys.eligibility import Answer, BodyType, Outcome
 from surveys.forms import AVAILABILITY_CHOICES
 from surveys.questionnaire.export_columns import Column, answers_of_chunk, custom_columns
@@ -125,10 +126,11 @@ def response_rows(queryset: QuerySet[Response], areas: Sequence[ThematicArea],
         for response_id, area_id, text in _related(AreaChallenge, queryset, chunk, "response_id", "area_id", "text"):
             challenges[response_id][area_id] = text
         purchases: dict[int, list[str]] = defaultdict(list)
-        for response_id, description, area_id, cpv, timing in _related(
-                PlannedPurchase, queryset, chunk, "response_id", "description", "area_id", "cpv_code", "expected_timing",
-                order=("response_id", "position", "pk")):
-            details = [area_names.get(area_id, ""), cpv and f"CPV {cpv}", timing]
+        planned = list(_related(PlannedPurchase, queryset, chunk, "response_id", "description", "area_id", "cpv_code",
+                                "expected_timing", order=("response_id", "position", "pk")))
+        cpv_labels = labels_for(row[3] for row in planned)  # one query per chunk
+        for response_id, description, area_id, cpv, timing in planned:
+            details = [area_names.get(area_id, ""), cpv and f"CPV {code_and_label(cpv, cpv_labels.get(cpv))}", timing]
             purchases[response_id].append(" | ".join([description, *filter(None, details)]))
         emails: dict[int, list[str]] = defaultdict(list)
         for response_id, email in _related(Respondent, queryset, chunk, "response_id", "user__email",

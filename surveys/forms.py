@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from collections.abc import Mapping
+from functools import cached_property
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import BadRequest
+from django.forms import formsets
 from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from surveys.cpv.codes import read_typed
+from surveys.cpv.fields import CpvCodeField
+from surveys.cpv.selectors import CpvEntry, entries_by_digits
 from surveys.eligibility import Answer, BodyType
 from surveys.models import (
     AreaChallenge,
@@ -196,22 +204,50 @@ class InterestsForm(PortalForm):
 
 
 class PlannedPurchaseForm(forms.ModelForm):
+    cpv_code = CpvCodeField(
+        label=_("CPV code (optional)"),
+        help_text=_("Type the code, or words in English to find it (for example “electric bus”): the codes "
+                    "found are listed to choose from. CPV labels exist in English only here."),
+    )
+
     class Meta:
         model = PlannedPurchase
         fields = ["description", "area", "cpv_code", "expected_timing"]
         labels = {"expected_timing": _("Expected timing (e.g. second half of next year)")}
-        help_texts = {"cpv_code": _("Optional, e.g. 34144910-0 for electric buses.")}
 
-    def __init__(self, *args: Any, areas: list[ThematicArea], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[ThematicArea], cpv_entries: Mapping[str, CpvEntry] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ThematicArea.objects.filter(pk__in=[a.pk for a in areas])
         self.fields["area"].choices = [("", _("No particular area"))] + [(a.pk, a.name) for a in areas]
         self.fields["description"].widget.attrs["maxlength"] = 300
+        self.fields["cpv_code"].widget.entries = cpv_entries
 
 
 class BasePurchaseFormSet(forms.BaseFormSet):
+    """The planned purchases: every row's CPV code checked and labelled from one query, and a management
+    form that does not add up (a negative number of rows, more saved rows than rows) refused outright."""
+
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "areas": self.form_kwargs["areas"]}
+        return {**super().get_form_kwargs(index), "areas": self.form_kwargs["areas"], "cpv_entries": self.cpv_entries}
+
+    @cached_property
+    def cpv_entries(self) -> dict[str, CpvEntry]:
+        """The vocabulary's entries of every code the rows hold or were sent with (one query)."""
+        texts = [str(row.get("cpv_code") or "") for row in self.initial or []]
+        if self.is_bound:
+            texts += [str(value) for key, value in self.data.items()
+                      if key.startswith(f"{self.prefix}-") and key.endswith(("-cpv_code", "-cpv_code_choice"))]
+        return entries_by_digits(read_typed(text).digits for text in texts)
+
+    def full_clean(self) -> None:
+        if self.is_bound and self.management_form.is_valid():
+            counts = self.management_form.cleaned_data
+            total, initial = counts[formsets.TOTAL_FORM_COUNT], counts[formsets.INITIAL_FORM_COUNT]
+            if total < 0 or initial < 0 or initial > total:
+                # Only a hand-made request gets here: saving it could empty the list.
+                raise BadRequest("The planned purchases' management form does not add up.")
+        super().full_clean()
 
 
 PurchaseFormSet = forms.formset_factory(

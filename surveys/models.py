@@ -485,3 +485,5 @@ from surveys.questionnaire.models import (  # noqa: E402, F401
     QuestionnairePage,
     QuestionWording,
 )
+# The CPV vocabulary's table lives in its own module (surveys/cpv/); importing it here registers it.
+from surveys.cpv.models import CpvCode  # noqa: E402,F401

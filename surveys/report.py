@@ -1,10 +1,11 @@
 """The needs-assessment report of a campaign: what the submitted responses say, with no personal data.
 
 The report is meant to be shown to the public buyers themselves, so it holds counts only: who took
-part (by country and type of body), the most shared areas, the products and services planned (CPV
-codes) and the challenges per area. Free text may name people, so none of it is quoted as it was
-written: a planned purchase's description, or a word of the challenges, appears only when at least
-``MIN_BODIES`` different bodies wrote it (a name typed by one respondent never reaches the page).
+part (by country and type of body), the most shared areas, the products and services planned (by CPV
+division, group and code, with the vocabulary's labels) and the challenges per area. Free text may name
+people, so none of it is quoted as it was written: a planned purchase is named by its CPV code's label,
+never by its description, and a word of the challenges appears only when at least ``MIN_BODIES``
+different bodies wrote it (a name typed by one respondent never reaches the page).
 The secretariat reads the texts themselves in the admin and in the export, which need a permission.
 
 Each function is a report section provider (surveys/dashboard.py); the groups app adds the chosen
@@ -19,10 +20,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from surveys.cpv.selectors import by_division_and_group, code_and_label, labels_for
 from surveys.dashboard import Cell, Row, Section, SectionProvider, Table
 from surveys.eligibility import BodyType, Outcome
 from surveys.models import AreaChallenge, Campaign, InterestLevel, PlannedPurchase, Response, ResponseStatus, ThematicArea
@@ -85,26 +86,29 @@ def areas_section(campaign: Campaign) -> Section:
 
 
 def purchases_section(campaign: Campaign) -> Section:
-    """The products and services planned: the top CPV codes, with the description most bodies gave (three queries)."""
+    """The products and services planned: by CPV division and group, and the top codes, each with the
+    vocabulary's label (six queries)."""
     purchases = PlannedPurchase.objects.filter(response__campaign=campaign, response__status=ResponseStatus.SUBMITTED)
     totals = purchases.aggregate(purchases=Count("pk"), bodies=Count("response", distinct=True),
                                  with_cpv=Count("pk", filter=~Q(cpv_code="")))
     top = list(purchases.exclude(cpv_code="").order_by().values("cpv_code")
                .annotate(bodies=Count("response", distinct=True), n=Count("pk")).order_by("-bodies", "-n", "cpv_code")[:TOP_CPV])
-    descriptions: dict[str, str] = {}
-    shared = (purchases.filter(cpv_code__in=[t["cpv_code"] for t in top]).annotate(text=Lower("description"))
-              .order_by().values("cpv_code", "text").annotate(bodies=Count("response", distinct=True))
-              .filter(bodies__gte=MIN_BODIES).order_by("cpv_code", "-bodies", "text"))
-    for row in shared:
-        descriptions.setdefault(row["cpv_code"], row["text"])
+    labels = labels_for(t["cpv_code"] for t in top)
+    divisions = by_division_and_group(purchases)
+    groups = sorted((g for d in divisions for g in d.groups), key=lambda g: (-g.bodies, -g.purchases, g.prefix))
+    columns = (_("Bodies"), _("Planned purchases"))
     return Section("purchases", _("Products and services planned"), [
-        Table("report_cpv", _("The most planned CPV codes"), _("CPV code"), (_("Bodies"), _("Planned purchases")), [
-            Row(f"{t['cpv_code']} – {descriptions[t['cpv_code']]}" if t["cpv_code"] in descriptions else t["cpv_code"],
-                (Cell(t["bodies"]), Cell(t["n"]))) for t in top]),
+        Table("report_cpv_divisions", _("Planned purchases by CPV division"), _("CPV division"), columns,
+              [Row(d.title, (Cell(d.bodies), Cell(d.purchases))) for d in divisions]),
+        Table("report_cpv_groups", _("The most planned CPV groups"), _("CPV group"), columns,
+              [Row(g.title, (Cell(g.bodies), Cell(g.purchases))) for g in groups[:TOP_CPV]]),
+        Table("report_cpv", _("The most planned CPV codes"), _("CPV code"), columns, [
+            Row(code_and_label(t["cpv_code"], labels.get(t["cpv_code"])), (Cell(t["bodies"]), Cell(t["n"])))
+            for t in top]),
     ], facts=[(_("Planned purchases listed"), str(totals["purchases"])), (_("Bodies that listed some"), str(totals["bodies"])),
               (_("Purchases with a CPV code"), str(totals["with_cpv"]))],
-        note=_("A description is shown beside a code when at least %(count)d bodies gave the same one.")
-        % {"count": MIN_BODIES})
+        note=_("Divisions are the first two digits of a CPV code, groups the first three. Labels are the CPV's "
+               "own, in English."))
 
 
 def shared_words(texts: Iterable[tuple[int, str]]) -> dict[int, list[tuple[str, int]]]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from surveys.cpv.selectors import code_and_label
 from surveys.forms import AVAILABILITY_CHOICES
 from surveys.models import Response
 from surveys.questionnaire.fields import answer_text
@@ -71,7 +72,9 @@ def _interests(response: Response, page: Page) -> Section:
 
 def _purchases(response: Response, page: Page) -> Section:
     return Section(page.key, _("Planned purchases"), [
-        (p.description, " · ".join(filter(None, [p.area.name if p.area else "", p.cpv_code, p.expected_timing])) or "—")
+        (p.description, " · ".join(filter(None, [p.area.name if p.area else "",
+                                                 code_and_label(p.cpv_code, p.cpv_label),  # with_answers reads the label
+                                                 p.expected_timing])) or "—")
         for p in response.purchases.all()] or [(_("Planned purchases"), _("None listed"))])
 
 

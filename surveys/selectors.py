@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from dataclasses import dataclass
 
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django_countries import countries
+
+from surveys.country_groups import coverage, membership
+from surveys.cpv.selectors import label_of
 from surveys.models import (
     AreaChallenge,
     AreaInterest,
@@ -12,6 +17,7 @@ from surveys.models import (
     InterestLevel,
     PlannedPurchase,
     Response,
+    ResponseStatus,
     ThematicArea,
 )
 from surveys.questionnaire.models import Answer
@@ -26,10 +32,42 @@ def published_campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.filter(is_published=True, opens_at__lte=timezone.now()).order_by("-deadline")
 
 
+def home_campaigns() -> tuple[list[Campaign], list[Campaign]]:
+    """The published campaigns still open (soonest deadline first) and the closed ones (the latest first), each
+    closed one with the number of bodies that submitted answers (one query)."""
+    now = timezone.now()
+    campaigns = published_campaigns().annotate(
+        bodies=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED)))
+    listed = list(campaigns)
+    open_ = sorted((c for c in listed if c.deadline > now), key=lambda c: c.deadline)
+    closed = [c for c in listed if c.deadline <= now]
+    return open_, closed
+
+
 def published_campaign(slug: str, *, with_areas: bool = True) -> Campaign:
     """One published campaign, with its areas prefetched unless told not to; raises Campaign.DoesNotExist."""
     campaigns = published_campaigns()
     return (campaigns.prefetch_related("areas") if with_areas else campaigns).get(slug=slug)
+
+
+@dataclass
+class CountryCoverage:
+    """The countries whose bodies may answer a campaign, for its page, in the viewer's language."""
+
+    groups: list[str]  # "EU-27", "EEA"…
+    countries: list[str]  # their countries' names, sorted as the language sorts them
+    left_out: list[str]  # a sentence for each country of the other groups that the campaign does not cover
+
+
+def country_coverage(campaign: Campaign) -> CountryCoverage:
+    """Which country groups and countries `campaign` covers, and which European ones it leaves out (no query)."""
+    covered = coverage(campaign.eligible_country_groups or [])
+    names = [(code, str(name)) for code, name in countries]  # sorted in the active language
+    return CountryCoverage(
+        groups=[str(group.label) for group in covered.groups],
+        countries=[name for code, name in names if code in covered.codes],
+        left_out=[str(membership(code, name)) for code, name in names if code in covered.left_out],
+    )
 
 
 def areas_of(campaign: Campaign) -> list[ThematicArea]:
@@ -46,7 +84,7 @@ def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
     """`responses` with everything answers_of reads (six queries for any number of responses)."""
     return responses.select_related("organisation", "campaign").prefetch_related(
         Prefetch("interests", queryset=AreaInterest.objects.select_related("area").order_by("area__position")),
-        Prefetch("purchases", queryset=PlannedPurchase.objects.select_related("area")),
+        Prefetch("purchases", queryset=PlannedPurchase.objects.select_related("area").annotate(cpv_label=label_of())),
         Prefetch("challenges", queryset=AreaChallenge.objects.select_related("area").order_by("area__position")),
         Prefetch("custom_answers", queryset=Answer.objects.prefetch_related("choices")),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import campaigns, signin, survey
+from surveys.views import campaigns, cpv, signin, survey
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("signin/sent/", signin.signin_sent, name="signin_sent"),
     path("signin/link/", signin.signin_link, name="signin_link"),
     path("signout/", signin.signout, name="signout"),
+    path("cpv/suggestions/", cpv.cpv_suggestions, name="cpv_suggestions"),
     path("campaigns/<slug:slug>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<slug:slug>/start/", campaigns.survey_start, name="survey_start"),
     path("campaigns/<slug:slug>/survey/", survey.survey_resume, name="survey_resume"),

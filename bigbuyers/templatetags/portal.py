@@ -44,6 +44,15 @@ def error_summary(*items: Any) -> dict[str, Any]:
     return {"errors": errors}
 
 
+@register.simple_tag
+def labelled_widget(bound_field: forms.BoundField, row: int) -> str:
+    """A box of a tabular inline's row, named by its column and row: a column heading labels nothing below it."""
+    if bound_field.is_hidden:
+        return bound_field.as_widget()
+    label = _("Row %(number)s, %(label)s") % {"number": row, "label": bound_field.label}
+    return bound_field.as_widget(attrs={"aria-label": label})
+
+
 @register.filter
 def quoted_lines(text: str) -> list[str]:
     """Text someone typed, as lines whose addresses no mail client makes clickable (bigbuyers/quoting.py)."""

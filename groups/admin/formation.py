@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from bigbuyers import exports
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.numbers import number, percent
-from groups.charts import bar_chart
+from groups.admin.demand import DemandPictureMixin
 from groups.exports import OBSERVERS as OBSERVERS_EXPORT
 from groups.models import (
     GroupOffer,
@@ -36,7 +36,6 @@ from groups.models import (
     SolverStatus,
     WorkingGroup,
 )
-from groups.selectors.demand import demand_picture
 from groups.selectors.formation import groups_with_commitments, run_figures, runs_for_comparison
 from groups.services import formation as services
 from surveys.models import Campaign, Response, ThematicArea
@@ -92,6 +91,11 @@ class _DraftOnlyInline(KnownChoicesInlineMixin, admin.TabularInline):
         # The body's label (Response.__str__) names its organisation and campaign.
         return super().get_queryset(request).select_related("response__organisation", "response__campaign")
 
+    def autocomplete_params(self, request: HttpRequest, db_field: Any) -> dict[str, Any]:
+        # The search lists the run's own campaign's bodies (the formset's clean refuses others anyway).
+        run = getattr(request, "_matching_run", None)
+        return {"campaign": run.campaign_id} if run is not None and db_field.name == "response" else {}
+
 
 class MatchingPinInline(_DraftOnlyInline):
     model = MatchingPin
@@ -124,7 +128,7 @@ OUTCOME = ["status", "solver_status", "figures", "reasons", "groups_table", "bod
 
 
 @admin.register(MatchingRun)
-class MatchingRunAdmin(admin.ModelAdmin):
+class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "solver_status", "objective", "gap_display", "served", "seconds",
                     "published_at", "created_at"]
     list_filter = ["campaign", "status", "solver_status"]
@@ -273,40 +277,6 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
     def _back(self, run: MatchingRun) -> HttpResponseRedirect:
         return redirect("admin:groups_matchingrun_change", run.pk)
-
-    def demand_index_view(self, request: HttpRequest) -> HttpResponse:
-        """The campaigns, each with a link to its demand picture."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return self._page(request, "admin/groups/demand_index.html", {
-            "title": _("Demand picture"), "campaigns": Campaign.objects.order_by("-opens_at")})
-
-    def demand_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        """Interest per area, by country and type of body, planned purchases and challenges; charts and tables."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        campaign = get_object_or_404(Campaign, pk=campaign_id)
-        picture = demand_picture(campaign, eligible_only=request.GET.get("eligible") == "1")
-        areas_chart = bar_chart(
-            chart_id="chart-areas", title=_("Interest per area"),
-            description=_("Bodies interested in each area, split into high priority and interested; the table "
-                          "below gives the same figures."),
-            rows=[(a.area.name, [a.high_priority, a.interested]) for a in picture.areas],
-            series=[_("High priority"), _("Interested")])
-        country_chart = bar_chart(
-            chart_id="chart-countries", title=_("Responding bodies per country"),
-            description=_("Number of bodies that answered, per country; the table below gives them per area too."),
-            rows=[(row.label, [row.bodies]) for row in picture.by_country], series=[_("Bodies")])
-        type_chart = bar_chart(
-            chart_id="chart-types", title=_("Responding bodies per type of body"),
-            description=_("Number of bodies that answered, per type of body; the table below gives them per area."),
-            rows=[(row.label, [row.bodies]) for row in picture.by_body_type], series=[_("Bodies")])
-        return self._page(request, "admin/groups/demand.html", {
-            "title": _("Demand picture: %(campaign)s") % {"campaign": campaign.name}, "picture": picture,
-            "campaign": campaign, "areas_chart": areas_chart, "country_chart": country_chart,
-            "type_chart": type_chart,
-            "new_run_url": reverse("admin:groups_matchingrun_add") + f"?campaign={campaign.pk}",
-        })
 
     @admin.action(description=gettext_lazy("Compare the selected runs side by side"))
     def compare_runs(self, request: HttpRequest, queryset: QuerySet[MatchingRun]) -> HttpResponse:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 from .instance import share_limit
 from .model import Problem, Solution
-from .text import _, ngettext
+from .text import _, ngettext, pgettext
 
 
 def _join(items: list[str]) -> str:
@@ -69,7 +69,8 @@ def explain(problem: Problem, solution: Solution) -> dict[str, str]:
             reasons = [_why_not(problem, body.interest[a], body.country, a, len(members[a]), lowest.get(a),
                                 countries.get(a, nobody), len(mine) >= per_body) for a in missed]
             lead = _("Not placed: %(reasons)s.") if not mine else _("Not also placed in %(areas)s: %(reasons)s.")
-            sentences.append(lead % {"areas": _join(missed), "reasons": "; ".join(reasons)})
+            separator = pgettext("between the items of a list in a sentence", "; ")  # French writes " ; "
+            sentences.append(lead % {"areas": _join(missed), "reasons": separator.join(reasons)})
         texts[body.id] = " ".join(sentences)
     return texts
 

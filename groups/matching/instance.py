@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .model import Problem
-from .text import _, ngettext
+from .text import _, ngettext, pgettext
 
 
 @dataclass
@@ -187,7 +187,8 @@ def build_instance(problem: Problem) -> tuple[Instance | None, list[str]]:
                                   "of %(min)s (%(total)s bodies could join it).", total)
             reasons.append(reason % {"area": area, "min": problem.min_size, "total": total})
     if allowed.sum() < k:
-        counts = ", ".join(f"{area}: {sum(possible[a].values())}" for a, area in enumerate(problem.areas))
+        counts = ", ".join(pgettext("a label and its value", "%(label)s: %(value)s")
+                           % {"label": area, "value": sum(possible[a].values())} for a, area in enumerate(problem.areas))
         if share is None:
             reason = ngettext("Only %(n)s area has at least %(min)s interested bodies, but %(k)s groups are needed "
                               "(interested bodies per area: %(counts)s).",

@@ -11,22 +11,29 @@ from collections.abc import Callable
 
 _gettext: Callable[[str], str] | None = None
 _ngettext: Callable[[str, str, int], str] | None = None
+_pgettext: Callable[[str, str], str] | None = None
 
 
 def _load() -> None:
-    global _gettext, _ngettext
+    global _gettext, _ngettext, _pgettext
     if _gettext is None and "django.conf" in sys.modules:  # cheap test first: called once per sentence
         from django.conf import settings
 
         if settings.configured:
-            from django.utils.translation import gettext, ngettext
+            from django.utils.translation import gettext, ngettext, pgettext
 
-            _gettext, _ngettext = gettext, ngettext
+            _gettext, _ngettext, _pgettext = gettext, ngettext, pgettext
 
 
 def _(message: str) -> str:
     _load()
     return message if _gettext is None else _gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A message whose English text alone is ambiguous (punctuation, short words): the context tells translators."""
+    _load()
+    return message if _pgettext is None else _pgettext(context, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

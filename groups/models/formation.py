@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Campaign, Response, ThematicArea
@@ -110,7 +111,7 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         label = f" – {self.label}" if self.label else ""
-        return f"{self.campaign}: run {self.pk}{label}"
+        return gettext("%(campaign)s: run %(number)s") % {"campaign": self.campaign, "number": self.pk} + label
 
     @property
     def is_draft(self) -> bool:
@@ -163,7 +164,8 @@ class Placement(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+", verbose_name=_("body"))
     area = models.ForeignKey(ThematicArea, on_delete=models.CASCADE, related_name="+", verbose_name=_("area"))
     weight = models.FloatField(_("interest weight"), default=0)
-    pinned = models.BooleanField(_("pinned"), default=False)
+    # "pinned" also names a pinned discussion thread: French and German use another word for a placement.
+    pinned = models.BooleanField(pgettext_lazy("a body placed by the secretariat", "pinned"), default=False)
 
     class Meta:
         verbose_name = _("placement")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.models import TIME_ZONE_CHOICES, Campaign, Response
 
@@ -60,7 +61,7 @@ class InterviewSlot(models.Model):
 
 class InterviewStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("an interview", "Cancelled")  # French: "annulé", not "annulée"
 
 
 class InterviewSource(models.TextChoices):

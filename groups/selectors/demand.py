@@ -1,7 +1,8 @@
 """The demand picture of a campaign: interest per area, by country and type of body, purchases and challenges.
 
 Everything is aggregated in the database (values + Count, window functions for the "latest few per area"),
-in a fixed number of queries (12) whatever the number of responses, so the page stays fast at 50,000.
+in a fixed number of queries (17) whatever the number of responses, so the page stays fast at 50,000.
+Planned purchases are also counted by CPV division and group (surveys/cpv/selectors.py), with labels.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models.functions import RowNumber
 from django_countries import countries
 
 from groups.models import INTEREST_WEIGHTS
+from surveys.cpv.selectors import CpvBranch, by_division_and_group, code_and_label, labels_for, not_in_vocabulary
 from surveys.eligibility import BodyType, Outcome
 from surveys.models import (
     AreaChallenge,
@@ -37,7 +39,7 @@ class AreaDemand:
     high_priority: int = 0
     purchases: int = 0
     challenges: int = 0
-    cpv_codes: list[tuple[str, int]] = field(default_factory=list)
+    cpv_codes: list[tuple[str, int]] = field(default_factory=list)  # ("34144910-0 – Electric buses", purchases)
     purchase_samples: list[dict[str, str]] = field(default_factory=list)
     challenge_samples: list[dict[str, str]] = field(default_factory=list)
 
@@ -73,6 +75,8 @@ class DemandPicture:
     areas: list[AreaDemand]
     by_country: list[Breakdown]
     by_body_type: list[Breakdown]
+    cpv_divisions: list[CpvBranch] = field(default_factory=list)  # every planned purchase with a code, area or not
+    cpv_unknown: int = 0  # planned purchases whose code is not in the CPV vocabulary
 
 
 def counted_responses(campaign: Campaign, *, eligible_only: bool) -> QuerySet[Response]:
@@ -100,7 +104,7 @@ def _samples(queryset: QuerySet, limit: int) -> QuerySet:
 
 
 def demand_picture(campaign: Campaign, *, eligible_only: bool = False) -> DemandPicture:
-    """The campaign's demand, aggregated in the database (12 queries, whatever the number of responses)."""
+    """The campaign's demand, aggregated in the database (17 queries, whatever the number of responses)."""
     areas = list(ThematicArea.objects.filter(campaign=campaign).order_by("position", "pk"))
     responses = counted_responses(campaign, eligible_only=eligible_only)
     interests = AreaInterest.objects.filter(response__in=responses, area__campaign=campaign)
@@ -114,14 +118,18 @@ def demand_picture(campaign: Campaign, *, eligible_only: bool = False) -> Demand
     purchases = PlannedPurchase.objects.filter(response__in=responses, area__campaign=campaign)
     for row in purchases.values("area_id").annotate(n=Count("pk")).order_by():
         by_area[row["area_id"]].purchases = row["n"]
-    cpv = (purchases.exclude(cpv_code="").values("area_id", "cpv_code").annotate(n=Count("pk"))
-           .annotate(rank=Window(RowNumber(), partition_by=[F("area_id")], order_by=[F("n").desc(), F("cpv_code")]))
-           .filter(rank__lte=CPV_CODES_PER_AREA).order_by("area_id", "rank"))
+    cpv = list(purchases.exclude(cpv_code="").values("area_id", "cpv_code").annotate(n=Count("pk"))
+               .annotate(rank=Window(RowNumber(), partition_by=[F("area_id")], order_by=[F("n").desc(), F("cpv_code")]))
+               .filter(rank__lte=CPV_CODES_PER_AREA).order_by("area_id", "rank"))
+    samples = list(_samples(purchases, SAMPLES_PER_AREA).values(
+        "area_id", "description", "cpv_code", "expected_timing", organisation=F("response__organisation__name")))
+    labels = labels_for([row["cpv_code"] for row in cpv + samples])
     for row in cpv:
-        by_area[row["area_id"]].cpv_codes.append((row["cpv_code"], row["n"]))
-    for row in _samples(purchases, SAMPLES_PER_AREA).values("area_id", "description", "cpv_code", "expected_timing",
-                                                              organisation=F("response__organisation__name")):
+        by_area[row["area_id"]].cpv_codes.append((code_and_label(row["cpv_code"], labels.get(row["cpv_code"])), row["n"]))
+    for row in samples:
+        row["cpv_code"] = code_and_label(row["cpv_code"], labels.get(row["cpv_code"]))
         by_area[row["area_id"]].purchase_samples.append(row)
+    coded = PlannedPurchase.objects.filter(response__in=responses)
 
     challenges = AreaChallenge.objects.filter(response__in=responses, area__campaign=campaign)
     for row in challenges.values("area_id").annotate(n=Count("pk")).order_by():
@@ -136,4 +144,5 @@ def demand_picture(campaign: Campaign, *, eligible_only: bool = False) -> Demand
         areas=[by_area[a.pk] for a in areas],
         by_country=_breakdown(responses, interests, "country", areas, country_names),
         by_body_type=_breakdown(responses, interests, "body_type", areas, dict(BodyType.choices)),
+        cpv_divisions=by_division_and_group(coded), cpv_unknown=not_in_vocabulary(coded).count(),
     )

@@ -14,7 +14,9 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Avg, Count, Q
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from surveys.dashboard import Cell, Row, Section, SectionProvider, Table
 from surveys.models import Campaign, ResponseStatus, ThematicArea
@@ -65,14 +67,15 @@ def _wording_notes(questions: list[Question]) -> dict[int, str]:
     changed = [q.pk for q in questions if q.version > 1]
     if not changed:
         return {}
-    dates = {(w.question_id, w.version): w.changed_at.date().isoformat()
+    # Written the reader's way, inside a sentence ("depuis le 2 décembre 2026", not "2026-12-02").
+    dates = {(w.question_id, w.version): formats.date_format(w.changed_at.date(), "DATE_FORMAT")
              for w in QuestionWording.objects.filter(question_id__in=changed)}
     per_version: dict[int, list[str]] = defaultdict(list)
     for row in (Answer.objects.filter(_submitted(), question_id__in=changed).order_by()
                 .values("question_id", "version").annotate(n=Count("response", distinct=True)).order_by("question_id", "version")):
         per_version[row["question_id"]].append(_("wording %(version)d (from %(date)s): %(count)d") % {
             "version": row["version"], "date": dates.get((row["question_id"], row["version"]), "?"), "count": row["n"]})
-    return {pk: _("The wording changed; answers given to each: %(list)s.") % {"list": "; ".join(lines)}
+    return {pk: _("The wording changed; answers given to each: %(list)s.") % {"list": pgettext("between the items of a list in a sentence", "; ").join(lines)}
             for pk, lines in per_version.items()}
 
 

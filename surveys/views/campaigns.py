@@ -21,7 +21,8 @@ def get_campaign_or_404(slug: str, *, with_areas: bool = True) -> Campaign:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/home.html", {"campaigns": selectors.published_campaigns()})
+    open_campaigns, closed_campaigns = selectors.home_campaigns()
+    return render(request, "surveys/home.html", {"campaigns": open_campaigns, "closed_campaigns": closed_campaigns})
 
 
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -30,6 +31,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/campaign_detail.html", {
         "campaign": campaign, "areas": selectors.areas_of(campaign), "response": response,
         "deadline": deadline_for(campaign, response), "is_open": is_open_for(campaign, response),
+        "coverage": selectors.country_coverage(campaign),
     })
 
 

@@ -112,3 +112,29 @@ def test_dashboard_makes_the_same_number_of_queries_for_few_and_many_responses(c
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few) <= 20, [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_the_dashboard_offers_only_the_exports_the_staff_member_may_download(client):
+    from django.contrib.auth.models import Permission
+
+    from bigbuyers.models import User
+
+    known = known_campaign()
+    viewer = User.objects.create_user("viewer@secretariat.example", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(viewer)
+    url = reverse("admin:surveys_campaign_dashboard", args=[known.campaign.pk])
+
+    def exports() -> list[str]:
+        html = client.get(url).content.decode()
+        return re.findall(r'href="(/admin/bigbuyers/exportrecord/download/[^"]+)"', html)
+
+    assert exports() == []  # none of the eight it showed, each answering 403
+    viewer.user_permissions.add(Permission.objects.get(codename="export_responses"))
+    viewer = User.objects.get(pk=viewer.pk)  # the permission cache is per object
+    client.force_login(viewer)
+    links = exports()
+    assert len(links) == 3 and all("/download/responses." in link for link in links)
+    assert all(client.get(link.replace("&amp;", "&")).status_code == 200 for link in links)
+    client.force_login(StaffFactory())
+    assert len(exports()) == 8

@@ -33,8 +33,10 @@ def test_report_figures_on_a_known_campaign():
     assert tables["report_by_body_type"] == {"Local authority": (3,)}
     assert tables["report_areas"] == {"Heavy-duty electric vehicles": (2, 3), "Zero-emission construction sites": (0, 1),
                                       "Circular construction": (0, 1)}
-    # Three bodies gave the same description for the code: it is shown beside it.
-    assert tables["report_cpv"] == {"34144910-0 – electric buses": (3, 3)}
+    # Codes with the vocabulary's labels, and by division and group (bodies, purchases).
+    assert tables["report_cpv"] == {"34144910-0 – Electric buses": (3, 3)}
+    assert tables["report_cpv_divisions"] == {"34 – Transport equipment and auxiliary products to transportation": (3, 3)}
+    assert tables["report_cpv_groups"] == {"341 – Motor vehicles": (3, 3)}
     assert tables["report_challenges"] == {"Heavy-duty electric vehicles": (3,), "Zero-emission construction sites": (0,),
                                            "Circular construction": (0,)}
     # "charging" is in the three texts; "keller" in one only, so it is not listed.

@@ -15,16 +15,23 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# What Django's own admin scripts write into a page after it loads, that the Nu HTML Checker refuses: not
+# ours to change, and only read when a page is checked as its scripts left it (after a submit).
+ADMIN_SCRIPTS_NU = ('An “input” element with a “type” attribute whose value is “hidden” must not have an '
+                    '“autocomplete” attribute',)  # inlines.js, on the inline formsets' management forms
 
 
-def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+def axe_violations(page, *, preload: bool = True) -> list[dict]:  # type: ignore[no-untyped-def]
     """Serious and critical WCAG 2.1 A/AA violations on the page as it is now.
 
     The script is evaluated through the DevTools protocol, which the page's CSP does not govern,
-    so the portal's policy stays strict while axe runs.
+    so the portal's policy stays strict while axe runs. Without `preload`, axe does not rebuild the page's
+    style sheets: for Django's admin forms, whose forms.css @imports widgets.css, axe would write <style>
+    elements into the page that the CSP refuses (and the test would report axe's doing as the page's).
     """
     page.evaluate(AXE.read_text())
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    result = page.evaluate("([tags, preload]) => axe.run(document, {runOnly: {type: 'tag', values: tags}, preload})",
+                           [AXE_TAGS, preload])
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
@@ -62,6 +69,7 @@ def check_pages(page, visits, users, live_server, *, after=None) -> None:  # typ
     from tests.browser.helpers import sign_in
 
     documents: dict[str, str] = {}
+    admin = {visit.name: visit.path.startswith("/admin/") for visit in visits}
     failures: dict[str, list[dict]] = {}
     for visit in visits:
         page.context.clear_cookies()
@@ -70,14 +78,17 @@ def check_pages(page, visits, users, live_server, *, after=None) -> None:  # typ
                     password=False if visit.by_link else None)
         answer = page.goto(visit.path)
         assert answer is not None and answer.status < 500, visit
+        for selector, text in visit.fill:
+            page.fill(selector, text)
         if visit.submit_empty_form:
             with page.expect_navigation():
-                page.locator("main form button[type=submit]").last.click()
+                page.locator(visit.button).last.click()
         if after is not None:
             after(visit, answer)
         documents[visit.name] = page.content() if visit.submit_empty_form else answer.text()
-        if violations := axe_violations(page):
+        if violations := axe_violations(page, preload=not admin[visit.name]):
             failures[visit.name] = violations
     assert not failures, "\n".join(f"{name}: {v}" for name, v in failures.items())
-    errors = html_errors(documents)
+    errors = {name: kept for name, found in html_errors(documents).items()
+              if (kept := [e for e in found if not (admin[name] and any(m in e for m in ADMIN_SCRIPTS_NU))])}
     assert not errors, errors

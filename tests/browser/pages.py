@@ -21,6 +21,8 @@ class PageVisit:
     as_user: str = "anonymous"
     submit_empty_form: bool = False  # press the page's main button to show its validation errors
     code_given: bool = False  # staff with an authenticator app: this session has given its two-factor code
+    fill: tuple[tuple[str, str], ...] = ()  # (selector, text) typed before pressing the button
+    button: str = "main form button[type=submit]"  # the last one matching is pressed
     by_link: bool = False  # staff signed in with an e-mailed link rather than the password
 
 
@@ -37,10 +39,16 @@ def pages(slug: str, closed_slug: str) -> list[PageVisit]:
         PageVisit("sign-in link used", "/signin/link/?token=abc", submit_empty_form=True),
         PageVisit("accessibility statement", "/accessibility/"),
         PageVisit("privacy notice", "/privacy/"),
+        PageVisit("communities, public page", "/communities/about/"),
+        PageVisit("communities, public page, signed in", "/communities/about/", as_user="respondent"),
     ]
     for step in STEP_SLUGS:
         visits.append(PageVisit(f"step {step}", f"/campaigns/{slug}/survey/{step}/", as_user="respondent"))
     visits += [
+        # Words in the CPV box: the codes found are listed under it to choose from (the search without JavaScript).
+        PageVisit("step purchases with CPV codes found", f"/campaigns/{slug}/survey/purchases/", as_user="respondent",
+                  submit_empty_form=True, fill=(("#id_purchases-0-description", "Electric buses"),
+                                                ("#id_purchases-0-cpv_code", "electric bus"))),
         # A page of the campaign's own questions (tests/browser/test_every_page.py gives the open campaign one).
         PageVisit("step of the campaign's own questions", f"/campaigns/{slug}/survey/plans/", as_user="respondent"),
         PageVisit("step of the campaign's own questions with errors", f"/campaigns/{slug}/survey/plans/",
@@ -171,6 +179,51 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
         # Staff signed in with an e-mailed link are asked for their password, and told why.
         PageVisit("admin sign-in after a link", "/admin/login/?next=/admin/", as_user="staff", by_link=True),
     ] + two_factor_pages()
+
+
+def admin_pages(ids: dict[str, object]) -> list[PageVisit]:
+    """The secretariat's admin pages that the portal adds or changes (its own views and templates, and the
+    change forms and lists it configures), as "staff". `ids` come from the test's data: a campaign, a response,
+    a planned purchase, a draft and a solved run, an interview, a community, an event and a travel claim."""
+    campaign, run, draft = ids["campaign"], ids["run"], ids["draft"]
+    save = "input[name=_save]"
+    return [
+        PageVisit("admin home", "/admin/", as_user="staff"),
+        PageVisit("campaigns", "/admin/surveys/campaign/", as_user="staff"),
+        PageVisit("campaign", f"/admin/surveys/campaign/{campaign}/change/", as_user="staff"),
+        PageVisit("campaign with errors", f"/admin/surveys/campaign/{campaign}/change/", as_user="staff",
+                  submit_empty_form=True, button=save, fill=(("#id_name_en", ""), ("#id_opens_at_0", "someday"))),
+        PageVisit("new campaign", "/admin/surveys/campaign/add/", as_user="staff"),
+        PageVisit("extend a deadline", f"/admin/surveys/campaign/{campaign}/extend-deadline/", as_user="staff"),
+        PageVisit("responses", "/admin/surveys/response/", as_user="staff"),
+        PageVisit("response", f"/admin/surveys/response/{ids['response']}/change/", as_user="staff"),
+        PageVisit("decide eligibility", f"/admin/surveys/response/{ids['response']}/decide-eligibility/",
+                  as_user="staff"),
+        PageVisit("eligibility review queue", "/admin/surveys/eligibilityreview/", as_user="staff"),
+        PageVisit("planned purchases", "/admin/surveys/plannedpurchase/", as_user="staff"),
+        PageVisit("planned purchases, codes not in the vocabulary", "/admin/surveys/plannedpurchase/?cpv=unknown",
+                  as_user="staff"),
+        PageVisit("planned purchase, CPV codes found", f"/admin/surveys/plannedpurchase/{ids['purchase']}/change/",
+                  as_user="staff", submit_empty_form=True, button="input[name=_save]",
+                  fill=(("#id_cpv_code", "electric bus"),)),
+        PageVisit("matching runs", "/admin/groups/matchingrun/", as_user="staff"),
+        PageVisit("new matching run", f"/admin/groups/matchingrun/add/?campaign={campaign}", as_user="staff"),
+        PageVisit("draft matching run", f"/admin/groups/matchingrun/{draft}/change/", as_user="staff"),
+        PageVisit("solved matching run", f"/admin/groups/matchingrun/{run}/change/", as_user="staff"),
+        PageVisit("demand pictures", "/admin/groups/matchingrun/demand/", as_user="staff"),
+        PageVisit("demand picture", f"/admin/groups/matchingrun/demand/{campaign}/", as_user="staff"),
+        PageVisit("a run's bodies", f"/admin/groups/matchingrun/{run}/bodies/", as_user="staff"),
+        PageVisit("runs compared", f"/admin/groups/matchingrun/compare/?ids={run},{draft}", as_user="staff"),
+        PageVisit("publish a run", f"/admin/groups/matchingrun/{run}/publish/", as_user="staff"),
+        PageVisit("interview slots", "/admin/groups/interviewslot/", as_user="staff"),
+        PageVisit("open a series of slots", "/admin/groups/interviewslot/series/", as_user="staff"),
+        PageVisit("interview", f"/admin/groups/interview/{ids['interview']}/change/", as_user="staff"),
+        PageVisit("communities", "/admin/communities/community/", as_user="staff"),
+        PageVisit("community", f"/admin/communities/community/{ids['community']}/change/", as_user="staff"),
+        PageVisit("event", f"/admin/communities/event/{ids['event']}/change/", as_user="staff"),
+        PageVisit("travel claims", "/admin/communities/travelclaim/", as_user="staff"),
+        PageVisit("e-mails sent", "/admin/bigbuyers/outgoingemail/", as_user="staff"),
+    ]
 
 
 def two_factor_pages() -> list[PageVisit]:

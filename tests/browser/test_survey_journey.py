@@ -54,7 +54,7 @@ def test_new_respondent_answers_leaves_resumes_and_submits(page):  # type: ignor
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_label("Product, service or work").fill("Electric refuse trucks")
-    page.get_by_label("CPV code").fill("34144511-3")
+    page.get_by_label("CPV code (optional)").fill("34144511-3")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("heading", name="Challenges and unmet needs").wait_for()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from bigbuyers.outbox import render_email
 from communities import services
 from communities.models import Document, GuestInvitation, Membership, Registration, Thread, TravelClaim
 from tests.factories import (
@@ -384,3 +386,43 @@ def test_long_lists_of_discussions_and_documents_come_a_page_at_a_time(client, m
     Thread.objects.filter(pk=threads[0].pk).update(last_activity_at=timezone.now() + dt.timedelta(hours=1))
     first = client.get(reverse("communities:threads", args=[community.slug])).content.decode()
     assert first.index(f">{threads[0].title}</a>") < first.index('class="card mb-2"', first.index('class="card mb-2"') + 1)
+
+
+# What a French or German member reads: event registration, amounts, e-mail links.
+def test_the_german_event_page_says_registered_for_this_event_not_signed_in(client, member):
+    event = EventFactory(community=member.community, starts_at=timezone.now() + dt.timedelta(days=5))
+    url = reverse("communities:event", args=["hdev", event.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Sie sind nicht für diese Veranstaltung angemeldet." in page
+    assert "Sie sind nicht angemeldet." not in page  # reads as "you are not signed in"
+    Registration.objects.create(event=event, user=member.user, status="registered")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Sie sind für diese Veranstaltung angemeldet." in page
+
+
+def test_a_claim_shows_its_amounts_as_french_writes_them(client, member):
+    member.community.campaign = CampaignFactory()
+    member.community.save()
+    event = EventFactory(community=member.community, in_person=True, place="Rome",
+                         starts_at=timezone.now() - dt.timedelta(hours=3))
+    claim = TravelClaim.objects.create(event=event, membership=member, travel=Decimal("120.40"),
+                                       accommodation=Decimal("0"), subsistence=Decimal("15"), other=Decimal("0"),
+                                       status="rejected", status_reason="Pas de justificatif")
+    url = reverse("communities:claim", args=["hdev", claim.pk])
+    french = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "135,40\xa0€" in french and "€135" not in french
+    assert "Rejetée\xa0: Pas de justificatif" in french
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "€135.40" in english and "Rejected: Pas de justificatif" in english
+    listing = html.unescape(client.get(reverse("communities:claims", args=["hdev"]), HTTP_ACCEPT_LANGUAGE="de")
+                            .content.decode())
+    assert "135,40\xa0€" in listing
+
+
+def test_the_link_of_a_plain_text_e_mail_is_introduced_as_french_punctuates(member):
+    context = {"community": member.community, "author": member.user, "body": "Bonjour", "url": "https://x.example/t/1",
+               "thread": {"title": "T"}}
+    _, french, _ = render_email("community_new_message", context, language="fr")
+    _, english, _ = render_email("community_new_message", context, language="en")
+    assert "Lire et répondre\xa0:\nhttps://x.example/t/1" in french
+    assert "Read and reply:\nhttps://x.example/t/1" in english

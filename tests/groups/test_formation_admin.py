@@ -51,14 +51,20 @@ def test_the_demand_picture_shows_charts_and_tables_of_the_interest(admin_client
     page = admin_client.get(reverse("admin:groups_matchingrun_demand", args=[campaign.pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count('role="img"') == 3 and '<title id="chart-areas-title">Interest per area</title>' in html
+    assert html.count('role="img"') == 4 and '<title id="chart-areas-title">Interest per area</title>' in html
     assert 'aria-label="Interest per area"' in html and "<desc id=\"chart-areas-desc\">" in html
     # HDEV: 2 high priority, weighted 6; CC: 1 interested and 1 high priority (all submitted responses).
     assert ('<tr><th scope="row">Heavy-duty electric vehicles</th><td>2</td><td>0</td><td>2</td><td>6</td>'
             "<td>2</td><td>2</td></tr>") in html
     assert '<tr><th scope="row">Circular construction</th><td>1</td><td>1</td><td>2</td><td>4</td>' in html
     assert "Germany" in html and "Regional authority" in html
-    assert "Electric buses 2" in html and "34144910-0 (2)" in html and "Charging at depots 1" in html
+    assert "Electric buses 2 [34144910-0 – Electric buses]" in html and "Charging at depots 1" in html
+    assert "34144910-0 – Electric buses (2)" in html  # the most frequent codes, with their labels
+    # By CPV division and group: "34 – Transport equipment…: 2 bodies", and no code to look at.
+    assert ('<tr class="cpv-division"><th scope="row">34 – Transport equipment and auxiliary products to '
+            'transportation</th><td>2</td><td>2</td></tr>') in html
+    assert '<tr class="cpv-group"><th scope="row">341 – Motor vehicles</th><td>2</td><td>2</td></tr>' in html
+    assert "not in the CPV vocabulary" not in html
     eligible = admin_client.get(reverse("admin:groups_matchingrun_demand", args=[campaign.pk]) + "?eligible=1")
     assert '<tr><th scope="row">Circular construction</th><td>0</td><td>1</td>' in eligible.content.decode()
     # In French the figures read "2,5" but the drawing's coordinates stay numbers SVG understands.
@@ -67,6 +73,20 @@ def test_the_demand_picture_shows_charts_and_tables_of_the_interest(admin_client
     charts = "".join(re.findall(r'<figure class="bar-chart">.*?</figure>', french, flags=re.S))
     coordinates = re.findall(r'\b(?:x|y|width|height)="([^"]*)"', charts)
     assert coordinates and not [v for v in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", v)]
+
+
+def test_the_demand_picture_flags_codes_outside_the_vocabulary(admin_client, campaign):
+    body = _body_with_needs(campaign, 1)
+    PlannedPurchase.objects.create(response=body, description="Old buses", cpv_code="34144910-9",
+                                   area=campaign.areas.get(code="hdev"))
+    html = admin_client.get(reverse("admin:groups_matchingrun_demand", args=[campaign.pk])).content.decode()
+    flag = (f'<a href="/admin/surveys/plannedpurchase/?response__campaign__id__exact={campaign.pk}&amp;cpv=unknown">'
+            "1 planned purchase has a code that is not in the CPV vocabulary</a>")
+    assert flag in html and "Old buses [34144910-9 (not in the CPV vocabulary)]" in html
+    listed = admin_client.get(f"/admin/surveys/plannedpurchase/?response__campaign__id__exact={campaign.pk}&cpv=unknown")
+    assert listed.status_code == 200
+    page = listed.content.decode()
+    assert "Old buses" in page and "34144910-9 (not in the CPV vocabulary)" in page and "Electric buses 1" not in page
 
 
 def test_the_demand_picture_takes_the_same_queries_for_one_response_and_for_many(admin_client, campaign):
@@ -117,6 +137,23 @@ def test_staff_create_a_run_pin_and_exclude_solve_and_see_its_bodies(admin_clien
     assert "City 0" in text and "pinned" in text and "Excluded by the secretariat." in text
     unplaced = admin_client.get(reverse("admin:groups_matchingrun_bodies", args=[run.pk]) + "?show=excluded")
     assert "City 3" in unplaced.content.decode() and "City 1" not in unplaced.content.decode()
+
+
+def test_the_pinned_and_excluded_bodies_search_only_the_runs_campaign(admin_client, campaign, staff):
+    ours = submitted_body(campaign, {"hdev": 2}, name="Stadt Lindenau")
+    submitted_body(CampaignFactory(areas=AREAS), {"hdev": 2}, name="Stadt Lindental")  # another campaign's body
+    run = MatchingRun.objects.create(campaign=campaign, groups=1, created_by=staff)
+    html = admin_client.get(reverse("admin:groups_matchingrun_change", args=[run.pk])).content.decode()
+    urls = set(re.findall(r'data-ajax--url="([^"]+)"', html))
+    assert urls == {f"/admin/autocomplete/?campaign={campaign.pk}"}, urls
+    (url,) = urls
+    for model_name in ("matchingpin", "matchingexclusion"):  # select2 adds its parameters to the widget's URL
+        found = admin_client.get(f"{url}&term=Stadt&app_label=groups&model_name={model_name}&field_name=response").json()
+        assert [item["id"] for item in found["results"]] == [str(ours.pk)], found
+    # Without a campaign (the planned purchases' own autocomplete), every response may be chosen.
+    everyone = admin_client.get("/admin/autocomplete/", {"term": "Stadt", "app_label": "surveys",
+                                                         "model_name": "plannedpurchase", "field_name": "response"})
+    assert len(everyone.json()["results"]) == 2
 
 
 def test_runs_are_compared_side_by_side(admin_client, campaign, staff, committed):

@@ -115,8 +115,8 @@ def test_the_preview_shows_each_page_in_each_language_and_saves_nothing(admin_cl
     url = reverse("admin:surveys_campaign_preview", args=[campaign.pk, "plans"])
     french = admin_client.get(url + "?language=fr").content.decode()
     assert '<html lang="fr">' in french and "Projets" in french and "Achat conjoint ?" in french
-    assert "Aperçu du questionnaire : rien de ce qui est saisi ici" in french
-    assert "With whom?" in french and "Seulement si « Achat conjoint ? » est « Oui »." in french
+    assert "Aperçu du questionnaire\xa0: rien de ce qui est saisi ici" in french
+    assert "With whom?" in french and "Seulement si «\xa0Achat conjoint ?\xa0» est «\xa0Oui\xa0»." in french
     assert admin_client.post(url + "?language=en", {}).status_code == 400  # the required question, checked
     moved = admin_client.post(url + "?language=de", {"q_joint": "no"})
     assert moved.status_code == 302 and moved["Location"].endswith("/purchases/?language=de")

@@ -35,6 +35,6 @@ def test_the_demo_campaigns_carry_their_questionnaires(client):
     page = client.get(reverse("survey_step", args=[open_survey.slug, "joint"]), HTTP_ACCEPT_LANGUAGE="fr")
     html = page.content.decode()
     assert page.status_code == 200 and "Achats conjoints" in html and "Quand lancez-vous votre prochain marché ?" in html
-    assert "Seulement si « Achèteriez-vous conjointement" in html
+    assert "Seulement si «\xa0Achèteriez-vous conjointement" in html
     campaign_page = client.get(reverse("campaign_detail", args=[open_survey.slug]), HTTP_ACCEPT_LANGUAGE="de")
     assert "offene Demo-Umfrage" in campaign_page.content.decode()

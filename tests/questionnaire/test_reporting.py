@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -112,3 +113,9 @@ def test_the_report_says_how_many_answers_each_wording_got(client, campaign, ans
     client.force_login(staff)
     html = client.get(reverse("admin:surveys_campaign_report", args=[campaign.pk])).content.decode()
     assert "The wording changed; answers given to each: wording 1 (from" in html and "wording 2 (from" in html
+    # In French: the date as French writes it (not ISO), a non-breaking space before ":" and ";".
+    html = client.get(reverse("admin:surveys_campaign_report", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    note = html[html.index("La formulation a changé"):]
+    note = note[:note.index("</")]
+    assert "réponses données à chacune\xa0: formulation 1 (depuis le " in note and "\xa0; formulation 2 (depuis le " in note
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", note), note

@@ -62,6 +62,8 @@ from surveys.models import (
 )
 
 _slot_minutes = itertools.count(1)
+# CPV codes of several divisions and groups, and one the vocabulary does not have (pages group and flag them).
+CODES = ["34144910-0", "09331200-0", "45214200-2", "34121400-5", "12345678-9"]
 
 
 def _users(tag: str, kind: str, size: int) -> list[User]:
@@ -95,7 +97,7 @@ def _responses(campaign: Campaign, tag: str, size: int, *, staff: User) -> list[
     AreaChallenge.objects.bulk_create([AreaChallenge(response=r, area=a, text=f"Charging and grid {a.code}")
                                        for r in responses for a in areas])
     PlannedPurchase.objects.bulk_create([PlannedPurchase(response=r, area=a, description=f"Buses {a.code}",
-                                                         cpv_code="34144910-0", position=j)
+                                                         cpv_code=CODES[j % len(CODES)], position=j)
                                          for r in responses for j, a in enumerate(areas)])
     LateRequest.objects.bulk_create([LateRequest(response=r, motivation="We missed it.") for r in responses[::2]])
     EligibilityDecision.objects.bulk_create([

@@ -69,6 +69,7 @@ def _survey_rows() -> dict[str, Row]:
         "signin_sent": Row(no_args, everyone(200)),
         "signin_link": Row(no_args, everyone(200), query="?token=not-a-token", personal=True),
         "signout": Row(no_args, everyone(405)),
+        "cpv_suggestions": Row(no_args, everyone(200), query="?q=electric+bus"),  # public reference data
         "set_language": Row(no_args, everyone(302)),
         "account": Row(no_args, signed_in(200)),
         "account_export": Row(no_args, signed_in(200)),
@@ -98,7 +99,8 @@ def _survey_rows() -> dict[str, Row]:
 def _community_rows() -> dict[str, Row]:
     rows = {}
     for name, (args, method, data, expected) in communities_table.TABLE.items():
-        people = {"anonymous": LOGIN, "respondent_a": expected["outsider"], "respondent_b": expected["outsider"],
+        people = {"anonymous": expected.get("anonymous", LOGIN), "respondent_a": expected["outsider"],
+                  "respondent_b": expected["outsider"],
                   **{k: expected[k] for k in ("member", "outsider", "guest", "staff")},
                   **dict.fromkeys(STAFF_AS_OUTSIDERS, expected["outsider"])}
         rows[f"communities:{name}"] = Row(lambda w, args=args: args(w.communities), people, method, data)

@@ -33,6 +33,7 @@ from groups.admin.formation import ActiveFilter
 from groups.admin.interviews import BookedFilter
 from groups.models import GroupOffer, Interview, InterviewSlot, ObserverSubscription, Placement
 from surveys.admin import AreaInterestFilter, CountryFilter, PolicyChangeFilter
+from surveys.admin_purchases import CpvCodeFilter
 from surveys.models import AccessRequest, AreaInterest, Respondent, Response, ThematicArea
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ SIMPLE_FILTERS: dict[type, list[str]] = {
     PolicyChangeFilter: ["policy_change"],
     ActiveFilter: ["confirmed_at", "unsubscribed_at"],
     BookedFilter: ["interviews__status"],  # Interview(status, slot)
+    CpvCodeFilter: ["cpv_code"],  # each code looked up in the vocabulary by its primary key
 }
 
 # What the pages filter or order their lists on (the selectors of each app), as (model, path).
@@ -69,6 +71,10 @@ UNINDEXED: dict[tuple[str, str], str] = {
     ("communities_community", "name"): SMALL + " (a few dozen communities)",
     ("surveys_response", "status"): FEW_VALUES + "; with a campaign chosen, (campaign, status)",
     ("surveys_response", "eligibility_decided"): FEW_VALUES,
+    ("communities_event", "is_public"): FEW_VALUES + "; the public page reads a community's upcoming events first",
+    ("surveys_plannedpurchase", "cpv_code"): "the CPV filter looks each purchase's code up in the vocabulary (by its "
+                                             "primary key), which no index on the code would replace; a campaign "
+                                             "chosen narrows the purchases first",
     ("surveys_response", "interview_willing"): FEW_VALUES,
     ("surveys_organisation", "size"): FEW_VALUES,
     ("surveys_accessrequest", "status"): SMALL,

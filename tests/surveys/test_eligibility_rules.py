@@ -178,13 +178,20 @@ def test_assess_country_and_body_type(campaign, code, body_type):
     ("campaign", "code", "expected"),
     [
         ("2020", "FR", "France is among the countries that can take part in this campaign (EU-27, EEA)."),
-        ("2020", "NO", "Norway is among the countries that can take part in this campaign (EEA, EFTA)."),
-        ("2020", "CH", "Switzerland is among the countries that can take part in this campaign (EFTA)."),
-        ("2020", "GB", "United Kingdom is not among the countries that can take part in this campaign (EU-27, EEA, EFTA)."),
+        ("2020", "NO", "Norway is among the countries that can take part in this campaign (EEA, EFTA). "
+                       "Norway is in the EEA and in EFTA, but not in the EU."),
+        ("2020", "CH", "Switzerland is among the countries that can take part in this campaign (EFTA). "
+                       "Switzerland is in EFTA, but not in the EEA or the EU."),
+        ("2020", "GB", "United Kingdom is not among the countries that can take part in this campaign (EU-27, EEA, "
+                       "EFTA). United Kingdom is not in the EU, the EEA or EFTA."),
         ("2023", "DE", "Germany is among the countries that can take part in this campaign (EU-27, EEA)."),
-        ("2023", "IS", "Iceland is among the countries that can take part in this campaign (EEA)."),
-        ("2023", "CH", "Switzerland is not among the countries that can take part in this campaign (EU-27, EEA)."),
-        ("2023", "UA", "Ukraine is not among the countries that can take part in this campaign (EU-27, EEA)."),
+        ("2023", "IS", "Iceland is among the countries that can take part in this campaign (EEA). "
+                       "Iceland is in the EEA and in EFTA, but not in the EU."),
+        # A Swiss buyer learns why: EFTA is not the EEA.
+        ("2023", "CH", "Switzerland is not among the countries that can take part in this campaign (EU-27, EEA). "
+                       "Switzerland is in EFTA, but not in the EEA or the EU."),
+        ("2023", "UA", "Ukraine is not among the countries that can take part in this campaign (EU-27, EEA). "
+                       "Ukraine is not in the EU, the EEA or EFTA."),
     ],
 )
 def test_country_reason_names_the_country_and_its_groups(campaign, code, expected):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_query_string
 
-from surveys.models import Organisation, Response
+from surveys.models import Organisation, PlannedPurchase, Response
 from surveys.steps import STEP_SLUGS
 from tests.factories import CampaignFactory, ResponseFactory, UserFactory, interest
 
@@ -119,7 +119,9 @@ def test_bad_cpv_code_gets_a_message_next_to_the_field(client, campaign):
             "purchases-0-cpv_code": "3414"}
     answer = client.post(reverse("survey_step", args=[campaign.slug, "purchases"]), data)
     assert answer.status_code == 400
-    assert "A CPV code has eight digits" in answer.content.decode()
+    page = answer.content.decode()
+    assert "Choose one of the CPV codes listed below the field" in page
+    assert 'value="34140000-0"' in page  # the codes that start with 3414, to choose from
     assert not response.purchases.exists()
 
 
@@ -285,3 +287,52 @@ def test_interview_availability_is_shown_in_the_language_of_the_request(client, 
     assert "Monday morning" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Lundi matin" in french and "Monday" not in french
+
+
+@pytest.mark.parametrize(("total", "initial"), [("-5", "99999999999"), ("-1", "0"), ("1", "2"), ("0", "-3")])
+def test_a_tampered_purchases_formset_is_refused_and_the_saved_rows_stay(client, campaign, total, initial):
+    response = ResponseFactory(campaign=campaign)
+    PlannedPurchase.objects.create(response=response, description="Electric buses", cpv_code="34144910-0")
+    client.force_login(response.respondents.get().user)
+    answer = client.post(reverse("survey_step", args=[campaign.slug, "purchases"]),
+                         {"purchases-TOTAL_FORMS": total, "purchases-INITIAL_FORMS": initial})
+    assert answer.status_code == 400
+    assert list(response.purchases.values_list("description", flat=True)) == ["Electric buses"]
+
+
+def test_the_campaign_page_names_the_groups_and_countries_it_covers(client):
+    campaign = CampaignFactory(eligible_country_groups=["EU", "EEA"])
+    page = client.get(reverse("campaign_detail", args=[campaign.slug])).content.decode()
+    assert "This campaign covers EU-27, EEA: 30 countries." in page
+    assert "Austria, Belgium, Bulgaria, Croatia, Cyprus, Czechia, Denmark," in page and "Iceland, Ireland, Italy" in page
+    assert "Liechtenstein" in page and "Norway" in page
+    # A Swiss buyer learns it here, before the organisation step, and why.
+    assert "Bodies from these countries cannot take part in this campaign:" in page
+    assert "<li>Switzerland is in EFTA, but not in the EEA or the EU.</li>" in page
+    everyone = CampaignFactory(eligible_country_groups=["EU", "EEA", "EFTA"])
+    page = client.get(reverse("campaign_detail", args=[everyone.slug])).content.decode()
+    assert "This campaign covers EU-27, EEA, EFTA: 31 countries." in page and "Switzerland" in page
+    assert "cannot take part in this campaign" not in page
+    french = client.get(reverse("campaign_detail", args=[campaign.slug]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Suisse" in french and "Islande" in french
+
+
+def test_the_home_page_marks_closed_campaigns_with_their_date_and_results(client):
+    CampaignFactory(slug="open-one", name="Working Together – open survey")
+    closed = CampaignFactory(slug="closed-one", name="Big Buyers 2023", deadline=timezone.now() - dt.timedelta(days=40))
+    for _ in range(3):
+        ResponseFactory(campaign=closed, status="submitted", submitted_at=timezone.now() - dt.timedelta(days=50))
+    ResponseFactory(campaign=closed)  # a draft does not count
+    page = client.get(reverse("home")).content.decode()
+    opened, closed_part = page.split("Closed surveys")
+    assert "Working Together – open survey" in opened and "Big Buyers 2023" not in opened
+    assert "Big Buyers 2023" in closed_part and "Closed since" in closed_part
+    assert "Results: 3 public buyers answered." in closed_part
+    assert 'href="/communities/about/"' in page
+
+
+def test_the_favicon_is_served(client):
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 200 and answer["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(answer.streaming_content).startswith(b"\x00\x00\x01\x00")
+    assert '<link rel="icon" href="/favicon.ico"' in client.get(reverse("home")).content.decode()

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from communities.demo import join_secretariat
 from communities.demo import load_demo as load_communities_demo
@@ -26,4 +28,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if not options["email"] or not options["password"]:
             raise CommandError("A staff e-mail and password are needed.")
-        self.stdout.write(f"Secretariat login: {options['email']} / {options['password']} at http://127.0.0.1:8000/admin/")
+        admin_url = f"{settings.SITE_URL}{reverse('admin:index')}"  # where this portal answers, as e-mails say
+        self.stdout.write(f"Secretariat login: {options['email']} / {options['password']} at {admin_url}")
