@@ -8,14 +8,26 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Communities of Practice")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from bigbuyers import exports, privacy
         from communities.exports import EXPORTS
         from communities.privacy import PROVIDER
 
         checks.register(check_upload_settings)
+        # The "Secretariat" group gets the permissions of models added since its data migration (the
+        # questionnaire, the CPV vocabulary...), after every migrate: communities is the last app, so
+        # every app's permissions exist when this runs.
+        post_migrate.connect(complete_secretariat_group, sender=self, dispatch_uid="communities.secretariat")
         privacy.register(PROVIDER)
         for kind in EXPORTS:
             exports.register(kind)
+
+
+def complete_secretariat_group(sender: AppConfig, *, apps: object, **kwargs: object) -> None:
+    from communities.secretariat import ensure_secretariat_group
+
+    ensure_secretariat_group(apps)
 
 
 def check_upload_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:

@@ -8,7 +8,8 @@ communities' one (read, decide and moderate in every space, see travel claims an
 work. Managing staff accounts, their authenticator apps and django-axes' lockouts is left to superusers.
 
 `ensure_secretariat_group` takes an app registry so that the migration (historical models) and the demo
-(the live ones) share it; run it again (a data migration does) when new models need to be added.
+(the live ones) share it; it runs again after every migrate (communities/apps.py), so that the models added since, and
+their permissions, are in the group without a migration of their own.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -71,3 +71,13 @@ def test_the_demos_secretariat_is_in_the_group_and_not_a_superuser(client):
     assert typed.status_code == 302
     assert client.get(reverse("admin:surveys_response_changelist")).status_code == 200
     assert client.get(reverse("communities:claims", args=["hdev"])).status_code == 200
+
+
+def test_after_migrate_the_group_holds_every_permission_of_the_three_apps_models_added_later_included():
+    """Models added after the group's data migration (the questionnaire, the CPV vocabulary) are in it too."""
+    call_command("migrate", verbosity=0)  # nothing to apply: post_migrate alone runs, as after a deploy
+    group = Group.objects.get(name=GROUP_NAME)
+    held = set(group.permissions.values_list("pk", flat=True))
+    missing = Permission.objects.filter(content_type__app_label__in=["surveys", "groups", "communities"]).exclude(pk__in=held)
+    assert not [f"{p.content_type.app_label}.{p.codename}" for p in missing.select_related("content_type")]
+    assert group.permissions.filter(content_type__app_label="surveys", codename="change_question").exists()
