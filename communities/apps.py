@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,8 @@ class CommunitiesConfig(AppConfig):
             exports.register(kind)
 
 
-def complete_secretariat_group(sender: AppConfig, *, apps: object, **kwargs: object) -> None:
+def complete_secretariat_group(sender: AppConfig, *, apps: object = global_apps, **kwargs: object) -> None:
+    """After migrate, and after flush (which sends post_migrate without `apps`: transactional tests)."""
     from communities.secretariat import ensure_secretariat_group
 
     ensure_secretariat_group(apps)
