@@ -1,0 +1,48 @@
+"""The secretariat's admin for what respondents ask: late admission, and access to a colleague's response."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
+
+from surveys import services
+from surveys.models import AccessRequest, LateRequest, RequestStatus
+
+
+@admin.register(LateRequest)
+class LateRequestAdmin(admin.ModelAdmin):
+    list_display = ["response", "status", "created_at", "decided_by"]
+    list_filter = ["status", "response__campaign"]
+    list_select_related = ["response__organisation", "response__campaign", "decided_by"]
+    readonly_fields = ["response", "motivation", "status", "created_at", "decided_by", "decided_at"]
+    fields = ["response", "motivation", "status", "created_at", "decided_by", "decided_at", "decision_note"]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[LateRequest], accept: bool) -> None:
+        pending = queryset.filter(status=RequestStatus.PENDING).select_related("response__campaign")
+        for late in pending:
+            services.decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
+        self.message_user(request, ngettext("%(count)d request decided; the respondent is told by e-mail.",
+                                            "%(count)d requests decided; the respondents are told by e-mail.",
+                                            len(pending)) % {"count": len(pending)})
+
+    @admin.action(description=gettext_lazy("Accept: give them %(days)s days to complete their answers") % {"days": 7})
+    def accept(self, request: HttpRequest, queryset: QuerySet[LateRequest]) -> None:
+        self._decide(request, queryset, True)
+
+    @admin.action(description=gettext_lazy("Decline the selected requests"))
+    def decline(self, request: HttpRequest, queryset: QuerySet[LateRequest]) -> None:
+        self._decide(request, queryset, False)
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(admin.ModelAdmin):
+    list_display = ["requester", "response", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["requester", "response__organisation", "response__campaign"]
+    readonly_fields = ["response", "requester", "message", "status", "created_at", "decided_at"]
