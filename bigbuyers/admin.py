@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from bigbuyers import bulk_email, exports
 from bigbuyers.models import BulkEmail, ExportRecord, OutgoingEmail, User
+from bigbuyers.staff_views import staff_view
 
 
 @admin.register(User)
@@ -77,10 +77,14 @@ class ExportRecordAdmin(ReadOnlyModelAdmin):
 
     def get_urls(self) -> list[Any]:
         return [
-            path("download/<slug:kind_name>.<slug:fmt>", self.admin_site.admin_view(exports.download_view),
+            path("download/<slug:kind_name>.<slug:fmt>",
+                 staff_view(exports.download_view, permission=exports.download_permission, site=self.admin_site),
                  name="bigbuyers_exportrecord_download"),
             *super().get_urls(),
         ]
+
+
+BULK_EMAIL_PERMISSION = "bigbuyers.add_bulkemail"
 
 
 class BulkEmailForm(forms.Form):
@@ -128,7 +132,7 @@ class BulkEmailActionMixin:
     """Gives a ModelAdmin the permission its bulk e-mail action asks for."""
 
     def has_bulk_email_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("bigbuyers.add_bulkemail")
+        return request.user.has_perm(BULK_EMAIL_PERMISSION)
 
 
 @admin.register(BulkEmail)
@@ -142,7 +146,9 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
     show_full_result_count = False
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
+        def view(function: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            return staff_view(function, permission=BULK_EMAIL_PERMISSION, site=self.admin_site)
+
         return [
             path("<int:bulk_email_id>/preview/", view(self.preview_view), name="bigbuyers_bulkemail_preview"),
             path("<int:bulk_email_id>/send/", view(self.send_view), name="bigbuyers_bulkemail_send"),
@@ -153,8 +159,6 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
         return redirect("admin:bigbuyers_bulkemail_preview", object_id)
 
     def _get(self, request: HttpRequest, bulk_email_id: int) -> BulkEmail:
-        if not request.user.has_perm("bigbuyers.add_bulkemail"):
-            raise PermissionDenied
         return get_object_or_404(BulkEmail.objects.select_related("created_by", "sent_by"), pk=bulk_email_id)
 
     def preview_view(self, request: HttpRequest, bulk_email_id: int) -> HttpResponse:

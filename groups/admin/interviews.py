@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bigbuyers.models import User
+from bigbuyers.staff_views import staff_view
 from groups.models import Interview, InterviewMode, InterviewSlot, InterviewStatus
 from groups.selectors.interviews import open_slots
 from groups.services import interviews as services
@@ -165,11 +165,14 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         return getattr(slot, "booked_organisation", None) or "—"
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
+        site = self.admin_site
         return [
-            path("series/", view(self.series_view), name="groups_interviewslot_series"),
-            path("invite/", view(self.invite_view), name="groups_interviewslot_invite"),
-            path("assign/", view(self.assign_view), name="groups_interviewslot_assign"),
+            path("series/", staff_view(self.series_view, permission="groups.add_interviewslot", site=site),
+                 name="groups_interviewslot_series"),
+            path("invite/", staff_view(self.invite_view, permission="groups.change_interviewslot", site=site),
+                 name="groups_interviewslot_invite"),
+            path("assign/", staff_view(self.assign_view, permission="groups.change_interviewslot", site=site),
+                 name="groups_interviewslot_assign"),
             *super().get_urls(),
         ]
 
@@ -189,8 +192,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 
     def series_view(self, request: HttpRequest) -> HttpResponse:
         """Open a series of slots: chosen weekdays between two dates, back to back within the working day."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
         form = SlotSeriesForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -215,8 +216,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 
     def invite_view(self, request: HttpRequest) -> HttpResponse:
         """E-mail the booking link to willing respondents without an interview (each person once)."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         form = CampaignForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             campaign = form.cleaned_data["campaign"]
@@ -235,8 +234,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 
     def assign_view(self, request: HttpRequest) -> HttpResponse:
         """Book open slots automatically for willing respondents, by their stated availability."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         form = CampaignForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             campaign = form.cleaned_data["campaign"]
@@ -331,7 +328,8 @@ class InterviewAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         return [
-            path("<int:interview_id>/reschedule/", self.admin_site.admin_view(self.reschedule_view),
+            path("<int:interview_id>/reschedule/",
+                 staff_view(self.reschedule_view, permission="groups.change_interview", site=self.admin_site),
                  name="groups_interview_reschedule"),
             *super().get_urls(),
         ]
@@ -344,8 +342,6 @@ class InterviewAdmin(admin.ModelAdmin):
     def reschedule_view(self, request: HttpRequest, interview_id: int) -> HttpResponse:
         """Move a booked interview to another open slot of its campaign; both sides get the update."""
         interview = get_object_or_404(self.get_queryset(request), pk=interview_id)
-        if not self.has_change_permission(request, interview):
-            raise PermissionDenied
         if not interview.is_booked:
             self.message_user(request, _("A cancelled interview cannot be moved."), messages.ERROR)
             return redirect("admin:groups_interview_change", interview.pk)

@@ -3,12 +3,12 @@ compare, copy and publish. Every change that people hear of goes through groups.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.numbers import number, percent
+from bigbuyers.staff_views import staff_view
 from groups.admin.demand import DemandPictureMixin
 from groups.models import MatchingExclusion, MatchingPin, MatchingRun, RunStatus, SolverStatus
 from groups.selectors.formation import run_figures, runs_for_comparison
@@ -222,17 +223,24 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
     # --- Pages and buttons -----------------------------------------------------------------------------
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
+        def viewing(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            return staff_view(view, permission="groups.view_matchingrun", site=self.admin_site)
+
+        def changing(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            return staff_view(view, permission="groups.change_matchingrun", site=self.admin_site)
+
+        copying = staff_view(require_POST(self.copy_view), site=self.admin_site,
+                             permission=("groups.change_matchingrun", "groups.add_matchingrun"))
         return [
-            path("demand/", view(self.demand_index_view), name="groups_matchingrun_demand_index"),
-            path("demand/<int:campaign_id>/", view(self.demand_view), name="groups_matchingrun_demand"),
-            path("compare/", view(self.compare_view), name="groups_matchingrun_compare"),
-            path("<int:run_id>/solve/", view(require_POST(self.solve_view)), name="groups_matchingrun_solve"),
-            path("<int:run_id>/copy/", view(require_POST(self.copy_view)), name="groups_matchingrun_copy"),
-            path("<int:run_id>/publish/", view(self.publish_view), name="groups_matchingrun_publish"),
-            path("<int:run_id>/send-offers/", view(require_POST(self.send_offers_view)),
+            path("demand/", viewing(self.demand_index_view), name="groups_matchingrun_demand_index"),
+            path("demand/<int:campaign_id>/", viewing(self.demand_view), name="groups_matchingrun_demand"),
+            path("compare/", viewing(self.compare_view), name="groups_matchingrun_compare"),
+            path("<int:run_id>/solve/", changing(require_POST(self.solve_view)), name="groups_matchingrun_solve"),
+            path("<int:run_id>/copy/", copying, name="groups_matchingrun_copy"),
+            path("<int:run_id>/publish/", changing(self.publish_view), name="groups_matchingrun_publish"),
+            path("<int:run_id>/send-offers/", changing(require_POST(self.send_offers_view)),
                  name="groups_matchingrun_send_offers"),
-            path("<int:run_id>/bodies/", view(self.bodies_view), name="groups_matchingrun_bodies"),
+            path("<int:run_id>/bodies/", viewing(self.bodies_view), name="groups_matchingrun_bodies"),
             *super().get_urls(),
         ]
 
@@ -256,10 +264,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
         return render(request, template, {**self.admin_site.each_context(request), "opts": self.model._meta,
                                           **context}, status=status)
 
-    def _run(self, request: HttpRequest, run_id: int, *, change: bool) -> MatchingRun:
-        allowed = self.has_change_permission(request) if change else self.has_view_permission(request)
-        if not allowed:
-            raise PermissionDenied
+    def _run(self, run_id: int) -> MatchingRun:
         return get_object_or_404(MatchingRun.objects.select_related("campaign"), pk=run_id)
 
     def _back(self, run: MatchingRun) -> HttpResponseRedirect:
@@ -272,8 +277,6 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
 
     def compare_view(self, request: HttpRequest) -> HttpResponse:
         """Runs side by side: parameters, solver's answer, objective, gap, bodies served, groups chosen."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:MAX_COMPARED]
         figures = run_figures(runs_for_comparison(ids))
         areas = sorted({g.area for f in figures for g in f.groups}, key=lambda a: (a.position, a.pk))
@@ -282,7 +285,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
             "title": _("Compare matching runs"), "figures": figures, "area_rows": table})
 
     def solve_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        run = self._run(request, run_id, change=True)
+        run = self._run(run_id)
         if services.queue_run(run):
             self.message_user(request, _("The run is queued; its status changes to “done” when the solver has "
                                          "finished (at most its time limit). Reload this page to see it."),
@@ -293,9 +296,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
         return self._back(run)
 
     def copy_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        run = self._run(request, run_id, change=True)
-        if not self.has_add_permission(request):
-            raise PermissionDenied
+        run = self._run(run_id)
         copy = services.copy_run(run, by=request.user)
         self.message_user(request, _("A new draft with the same parameters, pins and exclusions. Change what you "
                                      "need, save, then solve it."), messages.SUCCESS)
@@ -303,7 +304,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
 
     def publish_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         """Confirm, then create the groups and offers; the e-mails leave after the commit."""
-        run = self._run(request, run_id, change=True)
+        run = self._run(run_id)
         if request.method == "POST":
             try:
                 groups = services.publish_run(run, by=request.user)
@@ -326,7 +327,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
 
     def send_offers_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         """Queue the offer e-mails that are missing (after a broker outage); nothing is sent twice."""
-        run = self._run(request, run_id, change=True)
+        run = self._run(run_id)
         count = services.send_offer_emails(run)
         self.message_user(request, ngettext("%(count)d e-mail queued.", "%(count)d e-mails queued.", count)
                           % {"count": count}, messages.SUCCESS)
@@ -334,7 +335,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
 
     def bodies_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         """Every body of the run, 50 a page: placed where, with which weight, and the explanation."""
-        run = self._run(request, run_id, change=False)
+        run = self._run(run_id)
         show = request.GET.get("show", "all")
         result = run.result or {}
         placements: dict[int, list[Any]] = {}

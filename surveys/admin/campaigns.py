@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from bigbuyers.staff_views import staff_view
 from surveys import services
 from surveys.admin import dashboard
 from surveys.country_groups import COUNTRY_GROUPS, EU
@@ -212,14 +213,17 @@ class CampaignAdmin(TranslationAdmin):
         ), messages.WARNING if changed else messages.SUCCESS)
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
+        site = self.admin_site
         return [
-            path("<int:campaign_id>/extend-deadline/", view(self.extend_deadline_view),
+            path("<int:campaign_id>/extend-deadline/",
+                 staff_view(self.extend_deadline_view, permission="surveys.change_campaign", site=site),
                  name="surveys_campaign_extend_deadline"),
-            path("<int:campaign_id>/dashboard/", view(partial(dashboard.dashboard_view, site=self.admin_site)),
+            path("<int:campaign_id>/dashboard/",
+                 staff_view(partial(dashboard.dashboard_view, site=site), permission="surveys.view_campaign", site=site),
                  name="surveys_campaign_dashboard"),
-            path("<int:campaign_id>/report/", view(dashboard.report_view), name="surveys_campaign_report"),
-            *questionnaire_urls(view, self.admin_site),
+            path("<int:campaign_id>/report/", staff_view(dashboard.report_view, permission="surveys.view_campaign", site=site),
+                 name="surveys_campaign_report"),
+            *questionnaire_urls(site),
             *super().get_urls(),
         ]
 
@@ -234,8 +238,6 @@ class CampaignAdmin(TranslationAdmin):
 
     def extend_deadline_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = get_object_or_404(Campaign, pk=campaign_id)
-        if not self.has_change_permission(request, campaign):
-            return redirect("admin:index")
         form = ExtendDeadlineForm(request.POST or None, campaign=campaign)
         if request.method == "POST" and form.is_valid():
             services.extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=request.user,

@@ -1,14 +1,13 @@
 """The secretariat's pages about a campaign as a whole: the dashboard and the needs-assessment report.
 
-Both are admin views (staff only, behind the admin's login) hung from the campaign's admin
-(CampaignAdmin.get_urls). Their figures come from the section providers every app registers
+Both are admin views hung from the campaign's admin (CampaignAdmin.get_urls), behind
+bigbuyers.staff_views.staff_view with the permission to view campaigns. Their figures come from the section providers every app registers
 (surveys/dashboard.py), so these views know nothing of groups or communities.
 """
 
 from __future__ import annotations
 
 from django.contrib.admin import AdminSite
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,15 +17,9 @@ from surveys import dashboard
 from surveys.models import Campaign
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    if not request.user.has_perm("surveys.view_campaign"):
-        raise PermissionDenied
-    return get_object_or_404(Campaign, pk=campaign_id)
-
-
 def dashboard_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> HttpResponse:
     """Counts about the campaign, each linked to the admin list behind it, as charts with their tables."""
-    campaign = _campaign(request, campaign_id)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
     return TemplateResponse(request, "admin/surveys/campaign_dashboard.html", {
         **site.each_context(request), "title": _("Dashboard of %(name)s") % {"name": campaign.name},
         "campaign": campaign, "sections": dashboard.for_user(dashboard.dashboard_sections(campaign), request.user),
@@ -36,7 +29,7 @@ def dashboard_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -
 
 def report_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The needs-assessment report: printable, and with no personal data (see surveys/report.py)."""
-    campaign = _campaign(request, campaign_id)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
     return TemplateResponse(request, "surveys/report.html", {
         "campaign": campaign, "sections": dashboard.report_sections(campaign),
         "generated_at": dashboard.generated_at(campaign),

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from bigbuyers import exports
 from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
+from bigbuyers.staff_views import staff_view
 from surveys import selectors, services
 from surveys.eligibility import Outcome
 from surveys.exports import EXPORT as RESPONSES_EXPORT
@@ -227,7 +227,8 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         return [
-            path("<int:response_id>/decide-eligibility/", self.admin_site.admin_view(self.decide_eligibility_view),
+            path("<int:response_id>/decide-eligibility/",
+                 staff_view(self.decide_eligibility_view, permission="surveys.change_response", site=self.admin_site),
                  name="surveys_response_decide_eligibility"),
             *super().get_urls(),
         ]
@@ -240,8 +241,6 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
     def decide_eligibility_view(self, request: HttpRequest, response_id: int) -> HttpResponse:
         """The secretariat decides (or overrides) a response's eligibility, with a written reason."""
         response = get_object_or_404(Response.objects.select_related("organisation", "campaign"), pk=response_id)
-        if not self.has_change_permission(request, response):
-            raise PermissionDenied
         form = EligibilityDecisionForm(request.POST or None)
         if request.method == "POST":
             if form.is_valid():

@@ -30,24 +30,33 @@ from surveys.questionnaire.models import Answer, AnswerChoice, Choice, PageKind,
 from surveys.questionnaire.rules import PageSpec, QuestionSpec, check_structure
 from surveys.questionnaire.structure import BUILT_IN_KEYS
 
-def questionnaire_urls(view: Any, site: admin.AdminSite) -> list[Any]:
-    """The campaign's questionnaire tools (surveys/questionnaire/admin_views.py), under the campaign's admin."""
+def questionnaire_urls(site: admin.AdminSite) -> list[Any]:
+    """The campaign's questionnaire tools (surveys/questionnaire/admin_views.py), under the campaign's admin:
+    the preview and the export for those who may view campaigns, the copy and the import for those who may
+    change them."""
     from functools import partial
 
     from django.urls import path
 
+    from bigbuyers.staff_views import staff_view
     from surveys.questionnaire import admin_views
 
+    def viewing(view: Any) -> Any:
+        return staff_view(view, permission="surveys.view_campaign", site=site)
+
+    def changing(view: Any) -> Any:
+        return staff_view(view, permission="surveys.change_campaign", site=site)
+
     return [
-        path("<int:campaign_id>/questionnaire/preview/", view(admin_views.preview_view),
+        path("<int:campaign_id>/questionnaire/preview/", viewing(admin_views.preview_view),
              name="surveys_campaign_preview_start"),
-        path("<int:campaign_id>/questionnaire/preview/<str:key>/", view(admin_views.preview_view),
+        path("<int:campaign_id>/questionnaire/preview/<str:key>/", viewing(admin_views.preview_view),
              name="surveys_campaign_preview"),
-        path("<int:campaign_id>/questionnaire/copy/", view(partial(admin_views.copy_view, site=site)),
+        path("<int:campaign_id>/questionnaire/copy/", changing(partial(admin_views.copy_view, site=site)),
              name="surveys_campaign_questionnaire_copy"),
-        path("<int:campaign_id>/questionnaire/import/", view(partial(admin_views.import_view, site=site)),
+        path("<int:campaign_id>/questionnaire/import/", changing(partial(admin_views.import_view, site=site)),
              name="surveys_campaign_questionnaire_import"),
-        path("<int:campaign_id>/questionnaire/export/", view(admin_views.export_view),
+        path("<int:campaign_id>/questionnaire/export/", viewing(admin_views.export_view),
              name="surveys_campaign_questionnaire_export"),
     ]
 
