@@ -9,15 +9,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bigbuyers import exports
-from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
+from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, bulk_email_action, export_action
+from bigbuyers.exports import ExportTable
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.models import User
 from communities import exports as community_exports
@@ -105,12 +105,6 @@ class CommunityAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[community.slug]), _("Open"))
 
 
-def _selection(request: HttpRequest) -> dict[str, Any]:
-    """What an action ran on, for the record: the list's filters and the rows ticked."""
-    return {"changelist": request.GET.urlencode(), "select_across": request.POST.get("select_across") == "1",
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)[:200]}
-
-
 def _members(memberships: QuerySet[Membership]) -> QuerySet[User]:
     return User.objects.filter(memberships__in=memberships.order_by().values("pk"))
 
@@ -121,32 +115,21 @@ def _describe_members(memberships: QuerySet[Membership]) -> str:
 
 
 @admin.register(Membership)
-class MembershipAdmin(KnownChoicesInlineMixin, BulkEmailActionMixin, admin.ModelAdmin):
+class MembershipAdmin(KnownChoicesInlineMixin, ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
     list_display = ["user", "community", "role", "organisation", "notify", "joined_at", "last_visit_at"]
     list_filter = ["role", "community", "notify"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     list_select_related = ["user", "community", "organisation"]
     autocomplete_fields = ["user", "organisation"]
     show_full_result_count = False
-    actions = ["export_csv", "export_xlsx",
+    export_kind = community_exports.MEMBERS
+    actions = [export_action("csv", gettext_lazy("Export the selected members (CSV)")),
+               export_action("xlsx", gettext_lazy("Export the selected members (XLSX)")),
                bulk_email_action(people=_members, source="members", describe=_describe_members,
                                  description=gettext_lazy("Write an e-mail to the selected members"))]
 
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request, community_exports.MEMBERS)
-
-    def _export(self, request: HttpRequest, queryset: QuerySet[Membership], fmt: str) -> HttpResponse:
-        table = community_exports.members_table(queryset, title=_("Members chosen in the admin"),
-                                                filters=_selection(request))
-        return exports.download(request, kind=community_exports.MEMBERS, fmt=fmt, table=table)
-
-    @admin.action(description=gettext_lazy("Export the selected members (CSV)"), permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Membership]) -> HttpResponse:
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=gettext_lazy("Export the selected members (XLSX)"), permissions=["export"])
-    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Membership]) -> HttpResponse:
-        return self._export(request, queryset, "xlsx")
+    def export_table(self, queryset: QuerySet[Membership], *, filters: dict[str, Any]) -> ExportTable:
+        return community_exports.members_table(queryset, title=_("Members chosen in the admin"), filters=filters)
 
 
 @admin.register(JoinRequest)
@@ -291,7 +274,7 @@ class ReceiptInline(admin.TabularInline):
 
 
 @admin.register(TravelClaim)
-class TravelClaimAdmin(admin.ModelAdmin):
+class TravelClaimAdmin(ExportActionsMixin, admin.ModelAdmin):
     list_display = ["__str__", "community", "total_eur", "status", "created_at", "decided_by"]
     list_filter = ["status", "event__community"]
     search_fields = ["membership__user__email", "membership__organisation__name", "event__title"]
@@ -301,7 +284,10 @@ class TravelClaimAdmin(admin.ModelAdmin):
                        "history"]
     fields = readonly_fields
     inlines = [ReceiptInline]
-    actions = ["approve", "reject", "mark_paid", "export_csv", "export_xlsx"]
+    export_kind = community_exports.TRAVEL_CLAIMS
+    actions = ["approve", "reject", "mark_paid",
+               export_action("csv", gettext_lazy("Export the selected claims for finance (CSV)")),
+               export_action("xlsx", gettext_lazy("Export the selected claims for finance (XLSX)"))]
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -360,21 +346,8 @@ class TravelClaimAdmin(admin.ModelAdmin):
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> TemplateResponse | None:
         return self._set(request, queryset, ClaimStatus.PAID, _("Mark the claims as paid"))
 
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request, community_exports.TRAVEL_CLAIMS)
-
-    def _export(self, request: HttpRequest, queryset: QuerySet[TravelClaim], fmt: str) -> HttpResponse:
-        table = community_exports.claims_table(queryset, title=_("Travel claims chosen in the admin"),
-                                               filters=_selection(request))
-        return exports.download(request, kind=community_exports.TRAVEL_CLAIMS, fmt=fmt, table=table)
-
-    @admin.action(description=gettext_lazy("Export the selected claims for finance (CSV)"), permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> HttpResponse:
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=gettext_lazy("Export the selected claims for finance (XLSX)"), permissions=["export"])
-    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> HttpResponse:
-        return self._export(request, queryset, "xlsx")
+    def export_table(self, queryset: QuerySet[TravelClaim], *, filters: dict[str, Any]) -> ExportTable:
+        return community_exports.claims_table(queryset, title=_("Travel claims chosen in the admin"), filters=filters)
 
 
 @admin.register(GroupToEstablish)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
 
+from bigbuyers.admin import ReadOnlyModelAdmin
 from surveys import services
 from surveys.admin.responses import decide_url
 from surveys.eligibility import Outcome
@@ -78,19 +79,8 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
         return format_html_join("", "<p>{}</p>", ((str(reason),) for reason in assessment.reasons))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(EligibilityDecision)
-class EligibilityDecisionAdmin(ReadOnlyAdmin):
+class EligibilityDecisionAdmin(ReadOnlyModelAdmin):
     list_display = ["decided_at", "response", "previous_outcome", "outcome", "decided_by", "reason"]
     list_filter = ["outcome", "response__campaign"]
     list_select_related = ["response__organisation", "response__campaign", "decided_by"]
@@ -99,7 +89,7 @@ class EligibilityDecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EligibilityChange)
-class EligibilityChangeAdmin(ReadOnlyAdmin):
+class EligibilityChangeAdmin(ReadOnlyModelAdmin):
     """The responses whose outcome a change of their campaign's policy changed (linked from the campaign)."""
 
     list_display = ["response_link", "country", "previous_outcome", "outcome", "changed_at", "changed_by"]

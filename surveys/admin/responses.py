@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from bigbuyers import exports
-from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
+from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, bulk_email_action, export_action
+from bigbuyers.exports import ExportTable
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
 from bigbuyers.staff_views import staff_view
@@ -164,7 +164,7 @@ def _describe_responses(responses: QuerySet[Response]) -> str:
 
 
 @admin.register(Response)
-class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
+class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
     list_display = ["organisation_name", "country", "campaign", "status", "eligibility", "eligibility_decided",
                     "submitted_at", "updated_at"]
     # Every filter is backed by an index (surveys/migrations/0001, 0003): campaign+status, campaign+eligibility,
@@ -184,7 +184,10 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
     fields = ["campaign", "organisation", "status", "eligibility", "eligibility_decided", "submitted_at",
               "personal_deadline", "answers"]
     inlines = [RespondentInline, EligibilityDecisionInline, EligibilityChangeInline]
-    actions = ["give_one_more_week", "export_csv", "export_xlsx",
+    export_kind = RESPONSES_EXPORT
+    actions = ["give_one_more_week",
+               export_action("csv", gettext_lazy("Export the selected responses (CSV, every answer)")),
+               export_action("xlsx", gettext_lazy("Export the selected responses (XLSX, every answer)")),
                bulk_email_action(people=_respondents, source="responses", describe=_describe_responses,
                                  description=gettext_lazy("Write an e-mail to the respondents of the selected responses"))]
 
@@ -207,23 +210,9 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
             )
         return queryset, False
 
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request, RESPONSES_EXPORT)
-
-    def _export(self, request: HttpRequest, queryset: QuerySet[Response], fmt: str) -> HttpResponse:
-        filters = {"changelist": request.GET.urlencode(), "select_across": request.POST.get("select_across") == "1",
-                   "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)[:200]}
-        table = responses_table(queryset, title=_("Responses chosen in the admin"),
-                                filename=f"responses-{timezone.localdate().isoformat()}", filters=filters)
-        return exports.download(request, kind=RESPONSES_EXPORT, fmt=fmt, table=table)
-
-    @admin.action(description=gettext_lazy("Export the selected responses (CSV, every answer)"), permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Response]) -> HttpResponse:
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=gettext_lazy("Export the selected responses (XLSX, every answer)"), permissions=["export"])
-    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Response]) -> HttpResponse:
-        return self._export(request, queryset, "xlsx")
+    def export_table(self, queryset: QuerySet[Response], *, filters: dict[str, Any]) -> ExportTable:
+        return responses_table(queryset, title=_("Responses chosen in the admin"),
+                               filename=f"responses-{timezone.localdate().isoformat()}", filters=filters)
 
     def get_urls(self) -> list[Any]:
         return [
