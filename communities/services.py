@@ -51,7 +51,8 @@ from groups.models import OfferRole, WorkingGroup
 from groups.services.formation import establish_group
 from surveys import eligibility
 from surveys.models import Campaign, Organisation, ThematicArea
-from surveys.services import policy_of, signin_url
+from surveys.services.eligibility import policy_of
+from surveys.services.signin import signin_url
 
 
 class NotAllowed(Exception):

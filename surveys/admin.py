@@ -28,7 +28,7 @@ from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
 from surveys import admin_purchases  # noqa: F401 - registers the planned purchases' admin
-from surveys import admin_views, selectors, services
+from surveys import admin_views, selectors
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
 from surveys.questionnaire.admin import QuestionnairePageInline, questionnaire_urls
@@ -51,6 +51,8 @@ from surveys.models import (
     Response,
     ThematicArea,
 )
+from surveys.services.deadlines import decide_late_request, extend_deadline, extend_personal_deadline
+from surveys.services.eligibility import assess_response, change_policy, decide_eligibility
 
 POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
 
@@ -235,8 +237,8 @@ class CampaignAdmin(TranslationAdmin):
         for name in POLICY_FIELDS:  # the other fields are saved as usual; the policy by change_policy
             setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
-        policy_change = services.change_policy(obj, eligible_groups=wanted["eligible_country_groups"],
-                                               reimbursed_groups=wanted["reimbursed_country_groups"], by=request.user)
+        policy_change = change_policy(obj, eligible_groups=wanted["eligible_country_groups"],
+                                      reimbursed_groups=wanted["reimbursed_country_groups"], by=request.user)
         if policy_change is None:
             return
         changed = policy_change.eligibility_changes.count()
@@ -278,8 +280,8 @@ class CampaignAdmin(TranslationAdmin):
             return redirect("admin:index")
         form = ExtendDeadlineForm(request.POST or None, campaign=campaign)
         if request.method == "POST" and form.is_valid():
-            services.extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=request.user,
-                                     reason=form.cleaned_data["reason"])
+            extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=request.user,
+                            reason=form.cleaned_data["reason"])
             self.message_user(request, _("The deadline is extended; drafts are told by e-mail."), messages.SUCCESS)
             return redirect("admin:surveys_campaign_change", campaign.pk)
         return render(request, "admin/surveys/extend_deadline.html", {
@@ -494,8 +496,8 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
         if request.method == "POST":
             if form.is_valid():
                 needed_review = response.eligibility == Outcome.NEEDS_REVIEW
-                decision = services.decide_eligibility(response, outcome=form.cleaned_data["outcome"],
-                                                       reason=form.cleaned_data["reason"], by=request.user)
+                decision = decide_eligibility(response, outcome=form.cleaned_data["outcome"],
+                                              reason=form.cleaned_data["reason"], by=request.user)
                 self.message_user(request, _("Decision recorded: %(organisation)s is “%(outcome)s”.") % {
                     "organisation": response.organisation.name, "outcome": decision.get_outcome_display()},
                     messages.SUCCESS)
@@ -507,7 +509,7 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
         return render(request, "admin/surveys/decide_eligibility.html", {
             **self.admin_site.each_context(request),
             "title": _("Eligibility of %(organisation)s") % {"organisation": response.organisation.name},
-            "response": response, "assessment": services.assess_response(response), "form": form,
+            "response": response, "assessment": assess_response(response), "form": form,
             "decisions": response.eligibility_decisions.select_related("decided_by"),
             "opts": self.model._meta, "original": response,
         }, status=400 if form.errors else 200)
@@ -535,7 +537,7 @@ class ResponseAdmin(BulkEmailActionMixin, admin.ModelAdmin):
     def give_one_more_week(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
         for response in queryset.select_related("campaign"):
             base = max(response.campaign.deadline, response.personal_deadline or response.campaign.deadline, timezone.now())
-            services.extend_personal_deadline(response, until=base + dt.timedelta(days=7))
+            extend_personal_deadline(response, until=base + dt.timedelta(days=7))
         count = queryset.count()
         self.message_user(request, ngettext("%(count)d respondent got one more week.",
                                             "%(count)d respondents got one more week.", count) % {"count": count})
@@ -572,7 +574,7 @@ class LateRequestAdmin(admin.ModelAdmin):
     def _decide(self, request: HttpRequest, queryset: QuerySet[LateRequest], accept: bool) -> None:
         pending = queryset.filter(status=RequestStatus.PENDING).select_related("response__campaign")
         for late in pending:
-            services.decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
+            decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
         self.message_user(request, ngettext("%(count)d request decided; the respondent is told by e-mail.",
                                             "%(count)d requests decided; the respondents are told by e-mail.",
                                             len(pending)) % {"count": len(pending)})
@@ -634,7 +636,7 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("what the secretariat should check"))
     def why(self, response: Response) -> str:
         """The rules' reasons, computed from the rows already fetched (pure rules: no query per row)."""
-        assessment = services.assess_response(response)
+        assessment = assess_response(response)
         return format_html_join("", "<p>{}</p>", ((str(reason),) for reason in assessment.reasons))
 
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from bigbuyers.quoting import defang, quoted_lines
 from communities import services as community_services
-from surveys import services as survey_services
+from surveys.services.deadlines import send_late_request
 from tests.factories import CommunityFactory, MembershipFactory, ResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_a_request_to_join_a_community_quotes_the_message_with_broken_addresses(
 def test_a_late_expression_of_interest_is_quoted_with_broken_addresses(committed):
     response = ResponseFactory()
     with committed():
-        survey_services.send_late_request(response, motivation=TEXT)
+        send_late_request(response, motivation=TEXT)
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     assert "> See https[:]//evil[.]example/pay" in message.body

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from groups.models import MatchingRun, Placement, RunStatus, SolverStatus
 from groups.services import formation as services
-from surveys import services as survey_services
+from surveys.services.eligibility import decide_eligibility
 from tests.factories import CampaignFactory, ResponseFactory, StaffFactory, submitted_body
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +35,9 @@ def _solved(run: MatchingRun, committed) -> MatchingRun:  # type: ignore[no-unty
 def test_the_solver_input_counts_only_eligible_submitted_responses_and_respects_staff_decisions(campaign, staff):
     eligible = submitted_body(campaign, {"hdev": 2, "cc": 1}, country="de")
     admitted = submitted_body(campaign, {"zecs": 1}, eligibility="needs_review")
-    survey_services.decide_eligibility(admitted, outcome="eligible", reason="A public water board.", by=staff)
+    decide_eligibility(admitted, outcome="eligible", reason="A public water board.", by=staff)
     refused = submitted_body(campaign, {"zecs": 2})
-    survey_services.decide_eligibility(refused, outcome="not_eligible", reason="A private company.", by=staff)
+    decide_eligibility(refused, outcome="not_eligible", reason="A private company.", by=staff)
     submitted_body(campaign, {"hdev": 2}, eligibility="needs_review")  # not decided yet
     submitted_body(campaign, {"hdev": 2}, eligibility="not_eligible")
     ResponseFactory(campaign=campaign)  # a draft, eligible by the rules
