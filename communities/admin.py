@@ -21,7 +21,6 @@ from bigbuyers.exports import ExportTable
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.models import User
 from communities import exports as community_exports
-from communities import services
 from communities.exports import claim_rows  # noqa: F401 - where the finance export used to be defined
 from communities.models import (
     Activity,
@@ -39,6 +38,10 @@ from communities.models import (
     Thread,
     TravelClaim,
 )
+from communities.services.claims import set_claim_status
+from communities.services.establishment import establish_community
+from communities.services.events import update_event
+from communities.services.membership import decide_join_request
 from groups.selectors.formation import groups_with_commitments
 from groups.services.formation import NotEnoughCommitments
 
@@ -151,7 +154,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
                                    title=_("Approve the requests") if approve else _("Decline the requests"))
         if page is not None:
             return page
-        done = sum(services.decide_join_request(r, approve=approve, by=request.user, message=message or "")
+        done = sum(decide_join_request(r, approve=approve, by=request.user, message=message or "")
                    for r in pending)
         self.message_user(request, ngettext("%(count)d request decided; the person is told by e-mail.",
                                             "%(count)d requests decided; the people are told by e-mail.",
@@ -213,7 +216,7 @@ class EventAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             # Through the service, so that reminders follow the new time and free places are filled.
-            services.update_event(obj, values={f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data})
+            update_event(obj, values={f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data})
 
 
 @admin.register(Thread)
@@ -321,7 +324,7 @@ class TravelClaimAdmin(ExportActionsMixin, admin.ModelAdmin):
         done, refused = 0, 0
         for claim in queryset.select_related("membership__user", "membership__community", "event"):
             try:
-                done += services.set_claim_status(claim, status=status, reason=reason or "", by=request.user)
+                done += set_claim_status(claim, status=status, reason=reason or "", by=request.user)
             except ValueError:
                 refused += 1
         self.message_user(request, ngettext("%(done)d claim changed; the member is told by e-mail.",
@@ -389,7 +392,7 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
         opened = 0
         for group in queryset.select_related("area"):
             try:
-                services.establish_community(group, by=request.user)
+                establish_community(group, by=request.user)
             except NotEnoughCommitments as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:

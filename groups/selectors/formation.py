@@ -17,7 +17,7 @@ from surveys.models import Campaign, Respondent, Response, ResponseStatus, Thema
 def matchable_responses(campaign: Campaign) -> QuerySet[Response]:
     """The bodies a run considers: the campaign's submitted responses whose eligibility is "eligible".
 
-    The column holds the secretariat's decision when there is one (surveys.services.decide_eligibility),
+    The column holds the secretariat's decision when there is one (surveys.services.eligibility.decide_eligibility),
     so a body the secretariat admitted after review is in, and one it refused is out.
     """
     return Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED, eligibility=Outcome.ELIGIBLE)

@@ -21,13 +21,14 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from bigbuyers.staff_views import staff_view
-from surveys import services
 from surveys.admin import dashboard
 from surveys.country_groups import COUNTRY_GROUPS, EU
 from surveys.eligibility import Outcome
 from surveys.models import Campaign, DeadlineChange, PolicyChange, Response, ThematicArea
 from surveys.questionnaire.admin import QuestionnairePageInline, questionnaire_urls
 from surveys.questionnaire.services import ensure_pages
+from surveys.services.deadlines import extend_deadline
+from surveys.services.eligibility import change_policy
 
 POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
 
@@ -196,8 +197,8 @@ class CampaignAdmin(TranslationAdmin):
         for name in POLICY_FIELDS:  # the other fields are saved as usual; the policy by change_policy
             setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
-        policy_change = services.change_policy(obj, eligible_groups=wanted["eligible_country_groups"],
-                                               reimbursed_groups=wanted["reimbursed_country_groups"], by=request.user)
+        policy_change = change_policy(obj, eligible_groups=wanted["eligible_country_groups"],
+                                      reimbursed_groups=wanted["reimbursed_country_groups"], by=request.user)
         if policy_change is None:
             return
         changed = policy_change.eligibility_changes.count()
@@ -240,8 +241,8 @@ class CampaignAdmin(TranslationAdmin):
         campaign = get_object_or_404(Campaign, pk=campaign_id)
         form = ExtendDeadlineForm(request.POST or None, campaign=campaign)
         if request.method == "POST" and form.is_valid():
-            services.extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=request.user,
-                                     reason=form.cleaned_data["reason"])
+            extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=request.user,
+                            reason=form.cleaned_data["reason"])
             self.message_user(request, _("The deadline is extended; drafts are told by e-mail."), messages.SUCCESS)
             return redirect("admin:surveys_campaign_change", campaign.pk)
         return render(request, "admin/surveys/extend_deadline.html", {

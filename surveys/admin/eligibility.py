@@ -13,10 +13,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
 
 from bigbuyers.admin import ReadOnlyModelAdmin
-from surveys import services
 from surveys.admin.responses import decide_url
 from surveys.eligibility import Outcome
 from surveys.models import EligibilityChange, EligibilityDecision, EligibilityReview, PolicyChange, Response
+from surveys.services.eligibility import assess_response
 
 
 class PolicyChangeFilter(admin.SimpleListFilter):
@@ -75,7 +75,7 @@ class EligibilityReviewAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("what the secretariat should check"))
     def why(self, response: Response) -> str:
         """The rules' reasons, computed from the rows already fetched (pure rules: no query per row)."""
-        assessment = services.assess_response(response)
+        assessment = assess_response(response)
         return format_html_join("", "<p>{}</p>", ((str(reason),) for reason in assessment.reasons))
 
 

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
-from surveys import services
 from surveys.models import AccessRequest, LateRequest, RequestStatus
+from surveys.services.deadlines import decide_late_request
 
 
 @admin.register(LateRequest)
@@ -26,7 +26,7 @@ class LateRequestAdmin(admin.ModelAdmin):
     def _decide(self, request: HttpRequest, queryset: QuerySet[LateRequest], accept: bool) -> None:
         pending = queryset.filter(status=RequestStatus.PENDING).select_related("response__campaign")
         for late in pending:
-            services.decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
+            decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
         self.message_user(request, ngettext("%(count)d request decided; the respondent is told by e-mail.",
                                             "%(count)d requests decided; the respondents are told by e-mail.",
                                             len(pending)) % {"count": len(pending)})

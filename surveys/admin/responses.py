@@ -24,7 +24,7 @@ from bigbuyers.exports import ExportTable
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
 from bigbuyers.staff_views import staff_view
-from surveys import selectors, services
+from surveys import selectors
 from surveys.eligibility import Outcome
 from surveys.exports import EXPORT as RESPONSES_EXPORT
 from surveys.exports import responses_table
@@ -38,6 +38,8 @@ from surveys.models import (
     Response,
     ThematicArea,
 )
+from surveys.services.deadlines import extend_personal_deadline
+from surveys.services.eligibility import assess_response, decide_eligibility
 
 
 class AreaInterestFilter(admin.SimpleListFilter):
@@ -234,8 +236,8 @@ class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
         if request.method == "POST":
             if form.is_valid():
                 needed_review = response.eligibility == Outcome.NEEDS_REVIEW
-                decision = services.decide_eligibility(response, outcome=form.cleaned_data["outcome"],
-                                                       reason=form.cleaned_data["reason"], by=request.user)
+                decision = decide_eligibility(response, outcome=form.cleaned_data["outcome"],
+                                              reason=form.cleaned_data["reason"], by=request.user)
                 self.message_user(request, _("Decision recorded: %(organisation)s is “%(outcome)s”.") % {
                     "organisation": response.organisation.name, "outcome": decision.get_outcome_display()},
                     messages.SUCCESS)
@@ -247,7 +249,7 @@ class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
         return render(request, "admin/surveys/decide_eligibility.html", {
             **self.admin_site.each_context(request),
             "title": _("Eligibility of %(organisation)s") % {"organisation": response.organisation.name},
-            "response": response, "assessment": services.assess_response(response), "form": form,
+            "response": response, "assessment": assess_response(response), "form": form,
             "decisions": response.eligibility_decisions.select_related("decided_by"),
             "opts": self.model._meta, "original": response,
         }, status=400 if form.errors else 200)
@@ -275,7 +277,7 @@ class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
     def give_one_more_week(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
         for response in queryset.select_related("campaign"):
             base = max(response.campaign.deadline, response.personal_deadline or response.campaign.deadline, timezone.now())
-            services.extend_personal_deadline(response, until=base + dt.timedelta(days=7))
+            extend_personal_deadline(response, until=base + dt.timedelta(days=7))
         count = queryset.count()
         self.message_user(request, ngettext("%(count)d respondent got one more week.",
                                             "%(count)d respondents got one more week.", count) % {"count": count})

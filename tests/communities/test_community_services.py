@@ -15,9 +15,14 @@ from django.db import connection
 from django.utils import timezone
 
 from bigbuyers.models import OutgoingEmail
-from communities import services
 from communities.admin import claim_rows
 from communities.models import JoinRequest, Membership, Notify, Registration, Reply, TravelClaim
+from communities.services.claims import claim_refusal, set_claim_status, submit_claim
+from communities.services.common import NotAllowed
+from communities.services.discussions import moderate_thread, post_reply, post_thread, send_digest
+from communities.services.documents import upload_document
+from communities.services.events import cancel_registration, invite_guest, register_for_event, update_event
+from communities.services.membership import create_community, decide_join_request, join_open_community, request_to_join
 from communities.uploads import check_upload
 from tests.factories import (
     PDF_BYTES,
@@ -38,18 +43,18 @@ pytestmark = pytest.mark.django_db
 
 def test_create_community_for_a_group_is_idempotent_and_adds_members():
     leader, member = UserFactory(), UserFactory()
-    first = services.create_community(name="Heavy-duty electric vehicles", source_group_id=7,
-                                      members=[(leader, "leader", None)])
-    again = services.create_community(name="Heavy-duty electric vehicles", source_group_id=7,
-                                      members=[(leader, "member", None), (member, "member", None)])
+    first = create_community(name="Heavy-duty electric vehicles", source_group_id=7,
+                             members=[(leader, "leader", None)])
+    again = create_community(name="Heavy-duty electric vehicles", source_group_id=7,
+                             members=[(leader, "member", None), (member, "member", None)])
     assert again.pk == first.pk and first.slug == "heavy-duty-electric-vehicles"
     roles = dict(Membership.objects.filter(community=first).values_list("user__email", "role"))
     assert roles == {leader.email: "leader", member.email: "member"}, "an existing role is kept"
 
 
 def test_slugs_never_take_the_apps_own_addresses():
-    assert services.create_community(name="Mine").slug == "mine-2"
-    assert services.create_community(name="Mine").slug == "mine-3"
+    assert create_community(name="Mine").slug == "mine-2"
+    assert create_community(name="Mine").slug == "mine-3"
 
 
 def test_join_request_approved_makes_a_member_and_tells_the_person(committed):
@@ -57,12 +62,12 @@ def test_join_request_approved_makes_a_member_and_tells_the_person(committed):
     community = leader.memberships.get().community
     person = UserFactory(email="eva@westerhaven.example")
     with committed():
-        join_request = services.request_to_join(community, person, message="We buy electric buses.")
-        assert services.request_to_join(community, person, message="again") == join_request, "one request waits"
+        join_request = request_to_join(community, person, message="We buy electric buses.")
+        assert request_to_join(community, person, message="again") == join_request, "one request waits"
     assert [m.to for m in mail.outbox] == [[leader.email]]
     with committed():
-        assert services.decide_join_request(join_request, approve=True, by=leader, message="Welcome aboard!")
-        assert not services.decide_join_request(join_request, approve=False, by=leader), "decided once"
+        assert decide_join_request(join_request, approve=True, by=leader, message="Welcome aboard!")
+        assert not decide_join_request(join_request, approve=False, by=leader), "decided once"
     assert Membership.objects.filter(community=community, user=person, role="member").exists()
     decision = mail.outbox[-1]
     assert decision.to == [person.email] and "Welcome aboard!" in decision.body and "approved" in decision.body
@@ -73,10 +78,10 @@ def test_join_request_declined_sends_the_message_and_makes_no_member(committed):
     community = CommunityFactory()
     person = UserFactory()
     with committed():
-        join_request = services.request_to_join(community, person, message="Hello")
+        join_request = request_to_join(community, person, message="Hello")
     assert mail.outbox[0].to == ["big.buyers@example.eu"], "without a leader the secretariat is asked"
     with committed():
-        services.decide_join_request(join_request, approve=False, by=StaffFactory(), message="Only contracting authorities.")
+        decide_join_request(join_request, approve=False, by=StaffFactory(), message="Only contracting authorities.")
     join_request.refresh_from_db()
     assert join_request.status == "declined" and join_request.decided_by is not None
     assert not Membership.objects.filter(community=community, user=person).exists()
@@ -85,9 +90,9 @@ def test_join_request_declined_sends_the_message_and_makes_no_member(committed):
 
 def test_open_community_is_joined_at_once_and_closed_one_refuses():
     person = UserFactory()
-    assert services.join_open_community(CommunityFactory(is_open=True), person).role == "member"
-    with pytest.raises(services.NotAllowed):
-        services.join_open_community(CommunityFactory(is_open=False), person)
+    assert join_open_community(CommunityFactory(is_open=True), person).role == "member"
+    with pytest.raises(NotAllowed):
+        join_open_community(CommunityFactory(is_open=False), person)
 
 
 # -- discussions and their e-mails ------------------------------------------------------------------------
@@ -99,8 +104,8 @@ def test_new_thread_and_reply_notify_members_who_want_each_message_once(committe
     MembershipFactory(community=community, notify=Notify.NONE)
     MembershipFactory(community=community, notify=Notify.DAILY)
     with committed():
-        thread = services.post_thread(community, author=author, title="Charging", body="How many chargers?")
-        reply = services.post_reply(thread, author=wants_each, body="One per two buses.")
+        thread = post_thread(community, author=author, title="Charging", body="How many chargers?")
+        reply = post_reply(thread, author=wants_each, body="One per two buses.")
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted([
         (wants_each.email, f"[{community.name}] Charging"), (author.email, f"[{community.name}] Charging"),
     ])
@@ -110,12 +115,12 @@ def test_new_thread_and_reply_notify_members_who_want_each_message_once(committe
 
 def test_locked_or_hidden_threads_take_no_reply():
     thread = ThreadFactory(is_locked=True)
-    with pytest.raises(services.NotAllowed):
-        services.post_reply(thread, author=thread.author, body="Late")
-    services.moderate_thread(thread, action="unlock")
-    services.moderate_thread(thread, action="hide")
-    with pytest.raises(services.NotAllowed):
-        services.post_reply(thread, author=thread.author, body="Hidden")
+    with pytest.raises(NotAllowed):
+        post_reply(thread, author=thread.author, body="Late")
+    moderate_thread(thread, action="unlock")
+    moderate_thread(thread, action="hide")
+    with pytest.raises(NotAllowed):
+        post_reply(thread, author=thread.author, body="Hidden")
 
 
 def test_daily_digest_is_sent_once_per_member_and_day_and_not_for_a_quiet_day(committed):
@@ -136,7 +141,7 @@ def test_daily_digest_is_sent_once_per_member_and_day_and_not_for_a_quiet_day(co
     body = mail.outbox[0].body
     assert "Joint tender timeline" in body and "Hidden one" not in body and "Today's thread" not in body
     assert OutgoingEmail.objects.filter(key=f"digest:membership={subscriber.memberships.get().pk}:day={yesterday}").count() == 1
-    assert services.send_digest(community, day=yesterday - dt.timedelta(days=1)) == 0, "a quiet day sends nothing"
+    assert send_digest(community, day=yesterday - dt.timedelta(days=1)) == 0, "a quiet day sends nothing"
 
 
 # -- documents --------------------------------------------------------------------------------------------
@@ -193,8 +198,8 @@ def test_too_large_files_are_refused_before_reading_them(settings):
 
 def test_uploaded_document_is_stored_under_an_unguessable_name_with_the_checked_type():
     community = CommunityFactory()
-    document = services.upload_document(community, by=UserFactory(), title="Specs", upload=io.BytesIO(PDF_BYTES),
-                                        name="../../etc/Our specs.pdf", size=len(PDF_BYTES))
+    document = upload_document(community, by=UserFactory(), title="Specs", upload=io.BytesIO(PDF_BYTES),
+                               name="../../etc/Our specs.pdf", size=len(PDF_BYTES))
     assert document.original_name == "Our specs.pdf" and document.content_type == "application/pdf"
     assert document.file.name.startswith("documents/") and "specs" not in document.file.name.lower()
     assert len(document.file.name) > 40 and document.file.read() == PDF_BYTES
@@ -206,11 +211,11 @@ def test_full_event_puts_people_on_a_waiting_list_and_a_cancellation_promotes_th
     event = EventFactory(capacity=1)
     first, second, third = UserFactory(), UserFactory(), UserFactory()
     with committed():
-        assert services.register_for_event(event, first).status == "registered"
-        assert services.register_for_event(event, second).status == "waiting"
-        assert services.register_for_event(event, third).status == "waiting"
-        assert services.register_for_event(event, second).status == "waiting", "registering twice changes nothing"
-        promoted = services.cancel_registration(event, first)
+        assert register_for_event(event, first).status == "registered"
+        assert register_for_event(event, second).status == "waiting"
+        assert register_for_event(event, third).status == "waiting"
+        assert register_for_event(event, second).status == "waiting", "registering twice changes nothing"
+        promoted = cancel_registration(event, first)
     assert [r.user for r in promoted] == [second]
     statuses = dict(Registration.objects.filter(event=event).values_list("user__email", "status"))
     assert statuses == {first.email: "cancelled", second.email: "registered", third.email: "waiting"}
@@ -223,8 +228,8 @@ def test_leaving_the_waiting_list_promotes_nobody():
     event = EventFactory(capacity=1)
     first, second, third = UserFactory(), UserFactory(), UserFactory()
     for person in (first, second, third):
-        services.register_for_event(event, person)
-    assert services.cancel_registration(event, second) == []
+        register_for_event(event, person)
+    assert cancel_registration(event, second) == []
     assert Registration.objects.get(event=event, user=third).status == "waiting"
 
 
@@ -232,8 +237,8 @@ def test_more_places_promote_people_from_the_waiting_list():
     event = EventFactory(capacity=1)
     people = [UserFactory() for _ in range(3)]
     for person in people:
-        services.register_for_event(event, person)
-    promoted = services.update_event(event, values={"capacity": 2})
+        register_for_event(event, person)
+    promoted = update_event(event, values={"capacity": 2})
     assert [r.user for r in promoted] == [people[1]]
 
 
@@ -242,9 +247,9 @@ def test_a_place_is_reminded_the_day_before_and_a_cancelled_one_is_not(committed
 
     event = EventFactory(starts_at=timezone.now() + dt.timedelta(days=5))
     person, quitter, waiting = UserFactory(), UserFactory(), UserFactory()
-    registration = services.register_for_event(event, person)
-    services.register_for_event(event, quitter)
-    services.cancel_registration(event, quitter)
+    registration = register_for_event(event, person)
+    register_for_event(event, quitter)
+    cancel_registration(event, quitter)
     assert send_due_reminders(now=event.starts_at - dt.timedelta(days=2)) == 0, "not due yet"
     with committed():
         assert send_due_reminders(now=event.starts_at - dt.timedelta(hours=23)) == 1
@@ -259,10 +264,10 @@ def test_moving_an_event_moves_its_reminder():
     from bigbuyers.reminders import send_due_reminders
 
     event = EventFactory(starts_at=timezone.now() + dt.timedelta(days=5))
-    services.register_for_event(event, UserFactory())
+    register_for_event(event, UserFactory())
     first_start = event.starts_at
     later = event.starts_at + dt.timedelta(days=3)
-    services.update_event(event, values={"starts_at": later, "ends_at": later + dt.timedelta(hours=1)})
+    update_event(event, values={"starts_at": later, "ends_at": later + dt.timedelta(hours=1)})
     assert send_due_reminders(now=first_start - dt.timedelta(hours=12)) == 0, "the old time is not reminded"
     assert send_due_reminders(now=later - dt.timedelta(hours=12)) == 1
     assert OutgoingEmail.objects.get().key.endswith(f":starts={int(later.timestamp())}")
@@ -274,14 +279,14 @@ def test_two_cancellations_at_the_same_moment_promote_two_different_people_and_n
     registered = [UserFactory(), UserFactory()]
     waiting = [UserFactory(), UserFactory(), UserFactory()]
     for person in registered + waiting:
-        services.register_for_event(event, person)
+        register_for_event(event, person)
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def cancel(person) -> None:  # type: ignore[no-untyped-def]
         try:
             barrier.wait()
-            services.cancel_registration(event, person)
+            cancel_registration(event, person)
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:
@@ -303,8 +308,8 @@ def test_two_cancellations_at_the_same_moment_promote_two_different_people_and_n
 def test_guest_invitation_creates_an_account_and_sends_a_signin_link_to_the_event(committed):
     event = EventFactory()
     with committed():
-        invitation = services.invite_guest(event, email="Sales@GreenBus.example", by=UserFactory(),
-                                           organisation_name="GreenBus")
+        invitation = invite_guest(event, email="Sales@GreenBus.example", by=UserFactory(),
+                                  organisation_name="GreenBus")
     assert invitation.user.email == "sales@greenbus.example"
     message = mail.outbox[0]
     assert message.to == ["sales@greenbus.example"] and "/signin/link/?token=" in message.body
@@ -330,7 +335,7 @@ def test_who_may_claim_follows_the_campaigns_policy(country, reimbursed_groups, 
     membership = MembershipFactory(community=community, organisation=OrganisationFactory(country=country))
     event = _in_person_event(community)
     Registration.objects.create(event=event, user=membership.user, status="registered")
-    refusal = services.claim_refusal(membership, event)
+    refusal = claim_refusal(membership, event)
     assert (refusal is None) == allowed, refusal
 
 
@@ -338,15 +343,15 @@ def test_claims_need_an_in_person_event_attended_a_policy_and_an_organisation():
     community = CommunityFactory(campaign=CampaignFactory())
     membership = MembershipFactory(community=community, organisation=OrganisationFactory(country="DE"))
     online = EventFactory(community=community, starts_at=timezone.now() - dt.timedelta(days=1))
-    assert "in-person" in services.claim_refusal(membership, online)
+    assert "in-person" in claim_refusal(membership, online)
     event = _in_person_event(community)
-    assert "registered" in services.claim_refusal(membership, event)
+    assert "registered" in claim_refusal(membership, event)
     Registration.objects.create(event=event, user=membership.user, status="registered")
-    assert services.claim_refusal(membership, event) is None
+    assert claim_refusal(membership, event) is None
     membership.organisation = None
-    assert "organisation" in services.claim_refusal(membership, event)
+    assert "organisation" in claim_refusal(membership, event)
     community.campaign = None
-    assert "policy" in services.claim_refusal(membership, event)
+    assert "policy" in claim_refusal(membership, event)
 
 
 def test_claim_with_receipts_then_status_changes_need_a_reason_and_tell_the_member(committed):
@@ -355,21 +360,21 @@ def test_claim_with_receipts_then_status_changes_need_a_reason_and_tell_the_memb
     event = _in_person_event(community)
     Registration.objects.create(event=event, user=membership.user, status="registered")
     with committed():
-        claim = services.submit_claim(event, membership=membership,
-                                      amounts={"travel": Decimal("180.50"), "accommodation": Decimal("95")},
-                                      receipts=[(io.BytesIO(PDF_BYTES), "train.pdf", len(PDF_BYTES))])
+        claim = submit_claim(event, membership=membership,
+                             amounts={"travel": Decimal("180.50"), "accommodation": Decimal("95")},
+                             receipts=[(io.BytesIO(PDF_BYTES), "train.pdf", len(PDF_BYTES))])
     assert claim.total == Decimal("275.50") and claim.receipts.get().content_type == "application/pdf"
     assert mail.outbox[-1].to == ["big.buyers@example.eu"]
-    with pytest.raises(services.NotAllowed):
-        services.submit_claim(event, membership=membership, amounts={"travel": Decimal("1")})
+    with pytest.raises(NotAllowed):
+        submit_claim(event, membership=membership, amounts={"travel": Decimal("1")})
     staff = StaffFactory()
     with pytest.raises(ValueError):
-        services.set_claim_status(claim, status="approved", reason="  ", by=staff)
+        set_claim_status(claim, status="approved", reason="  ", by=staff)
     with pytest.raises(ValueError):
-        services.set_claim_status(claim, status="paid", reason="Paid too early", by=staff)
+        set_claim_status(claim, status="paid", reason="Paid too early", by=staff)
     with committed():
-        assert services.set_claim_status(claim, status="approved", reason="Within the ceilings.", by=staff)
-        assert services.set_claim_status(claim, status="paid", reason="Transfer 2026-118", by=staff)
+        assert set_claim_status(claim, status="approved", reason="Within the ceilings.", by=staff)
+        assert set_claim_status(claim, status="paid", reason="Transfer 2026-118", by=staff)
     claim.refresh_from_db()
     assert claim.status == "paid" and claim.status_reason == "Transfer 2026-118"
     told = [m for m in mail.outbox if m.to == [membership.user.email]]
@@ -382,8 +387,8 @@ def test_a_refused_receipt_leaves_no_claim():
     event = _in_person_event(community)
     Registration.objects.create(event=event, user=membership.user, status="registered")
     with pytest.raises(ValidationError):
-        services.submit_claim(event, membership=membership, amounts={"travel": Decimal("10")},
-                              receipts=[(io.BytesIO(b"MZ"), "ticket.exe", 2)])
+        submit_claim(event, membership=membership, amounts={"travel": Decimal("10")},
+                     receipts=[(io.BytesIO(b"MZ"), "ticket.exe", 2)])
     assert not TravelClaim.objects.exists()
 
 
@@ -403,7 +408,7 @@ def test_finance_export_neutralises_formulas():
 def test_join_request_is_unique_while_pending():
     community = CommunityFactory()
     person = UserFactory()
-    services.request_to_join(community, person, message="one")
+    request_to_join(community, person, message="one")
     assert JoinRequest.objects.filter(community=community, user=person).count() == 1
 
 
@@ -416,15 +421,15 @@ def test_personal_data_export_and_erasure_cover_the_communities(committed):
     membership = MembershipFactory(community=community, organisation=OrganisationFactory(country="DE"))
     person = membership.user
     other_membership = MembershipFactory(community=CommunityFactory(), user=person)
-    thread = services.post_thread(community, author=person, title="Chargers", body="Call me on +49 123")
-    services.post_reply(thread, author=person, body="My number again: +49 123")
+    thread = post_thread(community, author=person, title="Chargers", body="Call me on +49 123")
+    post_reply(thread, author=person, body="My number again: +49 123")
     upcoming = EventFactory(community=community, capacity=1)
-    services.register_for_event(upcoming, person)
+    register_for_event(upcoming, person)
     waiting = UserFactory()
-    services.register_for_event(upcoming, waiting)
+    register_for_event(upcoming, waiting)
     past = _in_person_event(community)
     Registration.objects.create(event=past, user=person, status="registered")
-    claim = services.submit_claim(past, membership=membership, amounts={"travel": Decimal("50")})
+    claim = submit_claim(past, membership=membership, amounts={"travel": Decimal("50")})
 
     data = export_personal_data(person)["communities"]
     assert data["threads"][0]["message"] == "Call me on +49 123" and data["replies"][0]["message"].startswith("My number")

@@ -17,8 +17,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bigbuyers.outbox import render_email
-from communities import services
 from communities.models import Document, GuestInvitation, Membership, Registration, Thread, TravelClaim
+from communities.services.discussions import moderate_thread
+from communities.services.events import invite_guest
+from communities.services.membership import request_to_join
 from tests.factories import (
     PDF_BYTES,
     CampaignFactory,
@@ -164,7 +166,7 @@ def test_leader_posts_a_thread_member_replies_and_only_the_author_edits(client, 
 
 def test_hidden_thread_disappears_for_members_but_not_for_leaders(client, member):
     thread = ThreadFactory(community=member.community, title="Off topic")
-    services.moderate_thread(thread, action="hide")
+    moderate_thread(thread, action="hide")
     assert client.get(reverse("communities:thread", args=["hdev", thread.pk])).status_code == 404
     assert b"Off topic" not in client.get(reverse("communities:threads", args=["hdev"])).content
     member.role = "leader"
@@ -267,7 +269,7 @@ def test_leader_decides_a_join_request_with_a_message(client, member, django_cap
     member.role = "leader"
     member.save()
     person = UserFactory(email="asking@city.example")
-    join_request = services.request_to_join(member.community, person, message="Please")
+    join_request = request_to_join(member.community, person, message="Please")
     url = reverse("communities:join_request_decide", args=["hdev", join_request.pk])
     assert client.post(url, {"decision": "decline", "message": ""}).status_code == 400, "a decline needs a reason"
     with django_capture_on_commit_callbacks(execute=True):
@@ -290,7 +292,7 @@ def test_closed_community_join_page_sends_a_request(client):
 def test_guest_registers_for_their_event_through_the_invitation(client, django_capture_on_commit_callbacks):
     event = EventFactory(capacity=3)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite_guest(event, email="sales@greenbus.example", by=UserFactory())
+        invitation = invite_guest(event, email="sales@greenbus.example", by=UserFactory())
     client.force_login(invitation.user)
     url = reverse("communities:event", args=[event.community.slug, event.pk])
     assert client.post(reverse("communities:event_register", args=[event.community.slug, event.pk])).status_code == 302

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bigbuyers.reminders import send_due_reminders
 from communities.models import Community, Membership
-from communities.services import establish_community
+from communities.services.establishment import establish_community
 from groups.models import GroupOffer, GroupStatus, OfferRole, OfferStatus, WorkingGroup
 from groups.services import formation as services
 from surveys.models import Respondent

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from groups.models import MatchingRun, Placement, RunStatus, SolverStatus
 from groups.services import formation as services
-from surveys import services as survey_services
+from groups.services import solving
+from surveys.services.eligibility import decide_eligibility
 from tests.factories import CampaignFactory, ResponseFactory, StaffFactory, submitted_body
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +36,15 @@ def _solved(run: MatchingRun, committed) -> MatchingRun:  # type: ignore[no-unty
 def test_the_solver_input_counts_only_eligible_submitted_responses_and_respects_staff_decisions(campaign, staff):
     eligible = submitted_body(campaign, {"hdev": 2, "cc": 1}, country="de")
     admitted = submitted_body(campaign, {"zecs": 1}, eligibility="needs_review")
-    survey_services.decide_eligibility(admitted, outcome="eligible", reason="A public water board.", by=staff)
+    decide_eligibility(admitted, outcome="eligible", reason="A public water board.", by=staff)
     refused = submitted_body(campaign, {"zecs": 2})
-    survey_services.decide_eligibility(refused, outcome="not_eligible", reason="A private company.", by=staff)
+    decide_eligibility(refused, outcome="not_eligible", reason="A private company.", by=staff)
     submitted_body(campaign, {"hdev": 2}, eligibility="needs_review")  # not decided yet
     submitted_body(campaign, {"hdev": 2}, eligibility="not_eligible")
     ResponseFactory(campaign=campaign)  # a draft, eligible by the rules
     submitted_body(CampaignFactory(areas=AREAS), {"hdev": 2})  # another campaign
 
-    problem = services.build_problem(services.create_run(campaign, by=staff)).problem
+    problem = solving.build_problem(services.create_run(campaign, by=staff)).problem
 
     assert [b.id for b in problem.bodies] == [str(eligible.pk), str(admitted.pk)]
     names = dict(AREAS)
@@ -59,11 +60,11 @@ def test_the_solver_input_takes_one_query_per_table_whatever_the_number_of_bodie
     run = services.create_run(campaign, by=staff)
     submitted_body(campaign, {"hdev": 2})
     with CaptureQueriesContext(connection) as one:
-        services.build_problem(run)
+        solving.build_problem(run)
     for _ in range(20):
         submitted_body(campaign, {"hdev": 2, "cc": 1})
     with CaptureQueriesContext(connection) as many:
-        services.build_problem(run)
+        solving.build_problem(run)
     assert len(one) == len(many) <= 6
 
 
@@ -99,7 +100,7 @@ def test_pins_and_exclusions_reach_the_solver_and_show_in_the_outcome(campaign, 
     run = services.create_run(campaign, by=staff, groups=2, min_size=1, max_size=5, max_groups_per_body=1,
                               pins=[(cc_fan, zecs)], exclusions=[bodies[0]])
 
-    problem = services.build_problem(run).problem
+    problem = solving.build_problem(run).problem
     assert problem.pinned == ((str(cc_fan.pk), zecs.name),)
     assert problem.excluded == (str(bodies[0].pk),)
 
@@ -133,7 +134,7 @@ def test_a_run_that_fails_is_marked_failed_with_the_error(campaign, staff, commi
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("solver crashed")
 
-    monkeypatch.setattr(services, "solve", broken)
+    monkeypatch.setattr(solving, "solve", broken)
     run = _solved(run, committed)
     assert run.status == RunStatus.FAILED and "solver crashed" in run.error
 
@@ -142,7 +143,7 @@ def test_a_task_delivered_twice_solves_once(campaign, staff, committed):
     submitted_body(campaign, {"hdev": 2})
     run = _solved(services.create_run(campaign, by=staff, groups=1, min_size=1), committed)
     finished = run.finished_at
-    assert not services.execute_run(run.pk)
+    assert not solving.execute_run(run.pk)
     run.refresh_from_db()
     assert run.finished_at == finished and Placement.objects.filter(run=run).count() == 1
 

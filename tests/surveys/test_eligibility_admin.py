@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from surveys import services
 from surveys.eligibility import BodyType, Outcome
 from surveys.models import EligibilityDecision, PolicyChange, Response
+from surveys.services.eligibility import assess_response, decide_eligibility
 from tests.factories import OrganisationFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def _response(campaign, *, name: str, country: str = "FR", body_type: str = BodyType.LOCAL_AUTHORITY) -> Response:  # type: ignore[no-untyped-def]
     response = ResponseFactory(campaign=campaign,
                                organisation=OrganisationFactory(name=name, country=country, body_type=body_type))
-    Response.objects.filter(pk=response.pk).update(eligibility=services.assess_response(response).outcome)
+    Response.objects.filter(pk=response.pk).update(eligibility=assess_response(response).outcome)
     response.refresh_from_db()
     return response
 
@@ -51,7 +51,7 @@ def test_review_queue_lists_only_responses_that_need_review(admin_client, campai
     _response(campaign, name="Acme Trucks SA", body_type=BodyType.PRIVATE_COMPANY)
     _response(campaign, name="Syndicat mixte des eaux", body_type=BodyType.OTHER)
     decided = _response(campaign, name="Fondation Lumière", body_type=BodyType.OTHER)
-    services.decide_eligibility(decided, outcome="not_eligible", reason="A private foundation.", by=staff)
+    decide_eligibility(decided, outcome="not_eligible", reason="A private foundation.", by=staff)
 
     answer = admin_client.get(reverse("admin:surveys_eligibilityreview_changelist"))
 
@@ -182,7 +182,7 @@ def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed
     oslo = _response(campaign, name="Oslo kommune", country="NO")
     _response(campaign, name="Ville de Montclair", country="FR")
     reykjavik = _response(campaign, name="Reykjavíkurborg", country="IS")
-    services.decide_eligibility(reykjavik, outcome="eligible", reason="Partner city of the pilot.", by=staff)
+    decide_eligibility(reykjavik, outcome="eligible", reason="Partner city of the pilot.", by=staff)
     data = _admin_form_data(admin_client.get(_change_url(campaign)))
     data.update(eligible_country_groups=["EU"], reimbursed_country_groups=["EU"])
 

@@ -10,7 +10,6 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from surveys import services
 from surveys.eligibility import BodyType, Outcome
 from surveys.models import (
     COUNTRY_GROUP_CHOICES,
@@ -21,6 +20,8 @@ from surveys.models import (
     Response,
     ResponseStatus,
 )
+from surveys.services.eligibility import assess_response, change_policy, decide_eligibility, eligibility_of
+from surveys.services.responses import save_organisation, submit_response
 from surveys.steps import STEP_SLUGS
 from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, interest
 
@@ -31,7 +32,7 @@ def _response(campaign, *, country: str = "FR", body_type: str = BodyType.LOCAL_
     """A response whose stored outcome is what the rules say (as saving the organisation step leaves it)."""
     response = ResponseFactory(campaign=campaign,
                                organisation=OrganisationFactory(country=country, body_type=body_type, **org))
-    Response.objects.filter(pk=response.pk).update(eligibility=services.assess_response(response).outcome)
+    Response.objects.filter(pk=response.pk).update(eligibility=assess_response(response).outcome)
     response.refresh_from_db()
     return response
 
@@ -55,10 +56,10 @@ def test_decision_is_kept_with_who_when_why_and_what_it_replaced(campaign, staff
     response = _response(campaign, body_type=BodyType.OTHER)
     assert response.eligibility == Outcome.NEEDS_REVIEW
 
-    services.decide_eligibility(response, outcome="eligible", reason="  A joint authority of three municipalities. ",
-                                by=staff)
-    services.decide_eligibility(response, outcome="not_eligible", reason="Checked the statutes: a private foundation.",
-                                by=staff)
+    decide_eligibility(response, outcome="eligible", reason="  A joint authority of three municipalities. ",
+                       by=staff)
+    decide_eligibility(response, outcome="not_eligible", reason="Checked the statutes: a private foundation.",
+                       by=staff)
 
     response.refresh_from_db()
     assert response.eligibility == Outcome.NOT_ELIGIBLE and response.eligibility_decided
@@ -74,7 +75,7 @@ def test_decision_is_kept_with_who_when_why_and_what_it_replaced(campaign, staff
 def test_decision_without_a_reason_or_with_another_outcome_is_refused(campaign, staff, outcome, reason):
     response = _response(campaign, body_type=BodyType.OTHER)
     with pytest.raises(ValueError):
-        services.decide_eligibility(response, outcome=outcome, reason=reason, by=staff)
+        decide_eligibility(response, outcome=outcome, reason=reason, by=staff)
     response.refresh_from_db()
     assert response.eligibility == Outcome.NEEDS_REVIEW and not response.eligibility_decided
     assert not EligibilityDecision.objects.exists()
@@ -89,7 +90,7 @@ def test_database_refuses_a_decision_without_reason(campaign, staff):
 def test_needs_review_response_can_be_completed_and_submitted(campaign):
     response = _complete(_response(campaign, body_type=BodyType.BODY_GOVERNED_BY_PUBLIC_LAW, general_interest="yes",
                                    legal_personality="not_sure", publicly_controlled="yes"))
-    assert services.submit_response(response, revision=response.revision) is True
+    assert submit_response(response, revision=response.revision) is True
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED and response.eligibility == Outcome.NEEDS_REVIEW
 
@@ -97,7 +98,7 @@ def test_needs_review_response_can_be_completed_and_submitted(campaign):
 def test_submit_re_evaluates_an_undecided_response(campaign):
     response = _complete(_response(campaign))
     Response.objects.filter(pk=response.pk).update(eligibility="needs_review")  # stale, e.g. from an older rule
-    services.submit_response(response, revision=response.revision)
+    submit_response(response, revision=response.revision)
     response.refresh_from_db()
     assert response.eligibility == Outcome.ELIGIBLE
 
@@ -105,16 +106,16 @@ def test_submit_re_evaluates_an_undecided_response(campaign):
 def test_staff_decision_stands_over_the_re_evaluation_on_submit_and_on_save(campaign, staff, user):
     response = _complete(_response(campaign, country="CH", body_type=BodyType.LOCAL_AUTHORITY))
     assert response.eligibility == Outcome.NOT_ELIGIBLE  # Switzerland is not in the EU or the EEA
-    services.decide_eligibility(response, outcome="eligible", reason="Admitted as a guest body by the steering group.",
-                                by=staff)
+    decide_eligibility(response, outcome="eligible", reason="Admitted as a guest body by the steering group.",
+                       by=staff)
 
-    assert services.submit_response(response, revision=response.revision) is True
+    assert submit_response(response, revision=response.revision) is True
     response.refresh_from_db()
     assert response.eligibility == Outcome.ELIGIBLE
 
     organisation = response.organisation
-    services.save_organisation(user=response.respondents.get().user, campaign=campaign, response=response,
-                               data={"name": organisation.name, "country": "CH", "body_type": "local_authority"})
+    save_organisation(user=response.respondents.get().user, campaign=campaign, response=response,
+                      data={"name": organisation.name, "country": "CH", "body_type": "local_authority"})
     response.refresh_from_db()
     assert response.eligibility == Outcome.ELIGIBLE and response.eligibility_decided
     assert EligibilityDecision.objects.count() == 1
@@ -126,7 +127,7 @@ def test_policy_change_lists_the_responses_whose_outcome_changed(campaign, staff
     swiss = _response(campaign, country="CH")
     assert (norwegian.eligibility, french.eligibility, swiss.eligibility) == ("eligible", "eligible", "not_eligible")
 
-    change = services.change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
+    change = change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
 
     assert change is not None
     assert (change.previous_eligible_groups, change.eligible_groups) == (["EU", "EEA"], ["EU"])
@@ -139,7 +140,7 @@ def test_policy_change_lists_the_responses_whose_outcome_changed(campaign, staff
     assert Response.objects.get(pk=french.pk).eligibility == Outcome.ELIGIBLE
 
     # Adding EFTA back admits Norway again, and Switzerland for the first time.
-    change = services.change_policy(campaign, eligible_groups=["EFTA", "EU"], reimbursed_groups=["EU"], by=staff)
+    change = change_policy(campaign, eligible_groups=["EFTA", "EU"], reimbursed_groups=["EU"], by=staff)
     assert change.eligible_groups == ["EU", "EFTA"]  # kept in display order
     assert {(c.response_id, c.previous_outcome, c.outcome) for c in change.eligibility_changes.all()} == {
         (norwegian.pk, "not_eligible", "eligible"), (swiss.pk, "not_eligible", "eligible")}
@@ -147,10 +148,10 @@ def test_policy_change_lists_the_responses_whose_outcome_changed(campaign, staff
 
 def test_policy_change_leaves_staff_decisions_alone(campaign, staff):
     decided = _response(campaign, country="NO")
-    services.decide_eligibility(decided, outcome="eligible", reason="Partner city of the 2021 pilot.", by=staff)
+    decide_eligibility(decided, outcome="eligible", reason="Partner city of the 2021 pilot.", by=staff)
     undecided = _response(campaign, country="IS")
 
-    change = services.change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
+    change = change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
 
     assert [c.response_id for c in change.eligibility_changes.all()] == [undecided.pk]
     assert Response.objects.get(pk=decided.pk).eligibility == Outcome.ELIGIBLE
@@ -158,13 +159,13 @@ def test_policy_change_leaves_staff_decisions_alone(campaign, staff):
 
 def test_policy_change_to_the_same_policy_records_nothing(campaign, staff):
     _response(campaign, country="NO")
-    assert services.change_policy(campaign, eligible_groups=["EEA", "EU"], reimbursed_groups=["EU", "EEA"], by=staff) is None
+    assert change_policy(campaign, eligible_groups=["EEA", "EU"], reimbursed_groups=["EU", "EEA"], by=staff) is None
     assert not PolicyChange.objects.exists() and not EligibilityChange.objects.exists()
 
 
 def test_policy_change_refuses_an_unknown_group(campaign, staff):
     with pytest.raises(ValueError):
-        services.change_policy(campaign, eligible_groups=["EU", "NATO"], reimbursed_groups=[], by=staff)
+        change_policy(campaign, eligible_groups=["EU", "NATO"], reimbursed_groups=[], by=staff)
     campaign.refresh_from_db()
     assert campaign.eligible_country_groups == ["EU", "EEA"] and not PolicyChange.objects.exists()
 
@@ -178,7 +179,7 @@ def test_re_evaluation_makes_a_fixed_number_of_queries(campaign, staff, django_a
     # again, the responses read and locked, one update per new outcome (one here: removing a group only
     # rules bodies out), one insert.
     with django_assert_num_queries(11):
-        services.change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
+        change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
     expected = [n for n in range(rows) if n % 4 in (0, 2) and n % 3 != 2]  # NGOs were not eligible already
     assert EligibilityChange.objects.count() == len(expected)
     assert Response.objects.filter(eligibility="not_eligible").count() == len(expected) + len(
@@ -187,9 +188,9 @@ def test_re_evaluation_makes_a_fixed_number_of_queries(campaign, staff, django_a
 
 def test_eligibility_of_tells_the_secretariats_decision_not_its_reason(campaign, staff):
     response = _response(campaign, country="US")
-    assert services.eligibility_of(response).outcome == Outcome.NOT_ELIGIBLE
-    services.decide_eligibility(response, outcome="eligible", reason="Internal note: US partner city.", by=staff)
-    told = services.eligibility_of(response)
+    assert eligibility_of(response).outcome == Outcome.NOT_ELIGIBLE
+    decide_eligibility(response, outcome="eligible", reason="Internal note: US partner city.", by=staff)
+    told = eligibility_of(response)
     assert told.outcome == Outcome.ELIGIBLE and not told.observer_offer
     assert "secretariat has checked" in " ".join(map(str, told.reasons))
     assert "Internal note" not in " ".join(map(str, told.reasons))
@@ -256,7 +257,7 @@ def test_body_that_needs_review_is_told_the_secretariat_will_check_and_can_go_on
 
 def test_eligibility_page_shows_a_decision_of_the_secretariat(client, campaign, staff):
     response = _response(campaign, body_type=BodyType.OTHER)
-    services.decide_eligibility(response, outcome="not_eligible", reason="A private law company.", by=staff)
+    decide_eligibility(response, outcome="not_eligible", reason="A private law company.", by=staff)
     client.force_login(response.respondents.get().user)
     html = client.get(reverse("survey_eligibility", args=[campaign.slug])).content.decode()
     assert "The secretariat has checked your organisation: it cannot join the groups" in html

@@ -10,9 +10,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bigbuyers.models import OutgoingEmail
-from surveys import services
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.models import DeadlineChange, Response, ResponseStatus
+from surveys.services.colleagues import decide_access_request, request_access
+from surveys.services.deadlines import (
+    decide_late_request,
+    extend_deadline,
+    extend_personal_deadline,
+    send_late_request,
+)
+from surveys.services.responses import (
+    OrganisationAlreadyAnswering,
+    SurveyClosed,
+    response_for,
+    save_answers,
+    save_organisation,
+    submit_response,
+)
 from surveys.steps import STEP_SLUGS
 from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, UserFactory, interest
 
@@ -43,7 +57,7 @@ def test_extend_deadline_records_history_and_tells_drafts(campaign, staff, commi
     new = old + dt.timedelta(days=14)
 
     with committed():
-        change = services.extend_deadline(campaign, new_deadline=new, by=staff, reason="More answers from the Nordics")
+        change = extend_deadline(campaign, new_deadline=new, by=staff, reason="More answers from the Nordics")
 
     campaign.refresh_from_db()
     assert campaign.deadline == new
@@ -56,14 +70,14 @@ def test_extend_deadline_records_history_and_tells_drafts(campaign, staff, commi
 
 def test_extend_deadline_refuses_to_move_it_earlier(campaign, staff):
     with pytest.raises(ValueError):
-        services.extend_deadline(campaign, new_deadline=campaign.deadline - dt.timedelta(hours=1), by=staff, reason="x")
+        extend_deadline(campaign, new_deadline=campaign.deadline - dt.timedelta(hours=1), by=staff, reason="x")
     assert not DeadlineChange.objects.exists()
 
 
 def test_personal_extension_reopens_the_survey_for_one_respondent_only(staff):
     campaign = CampaignFactory(deadline=timezone.now() - dt.timedelta(hours=1))
     late, other = ResponseFactory(campaign=campaign), ResponseFactory(campaign=campaign)
-    services.extend_personal_deadline(late, until=timezone.now() + dt.timedelta(days=2))
+    extend_personal_deadline(late, until=timezone.now() + dt.timedelta(days=2))
     late.refresh_from_db()
     assert is_open_for(campaign, late)
     assert not is_open_for(campaign, other)
@@ -72,8 +86,8 @@ def test_personal_extension_reopens_the_survey_for_one_respondent_only(staff):
 def test_saving_after_the_deadline_is_refused_and_changes_nothing():
     campaign = CampaignFactory(deadline=timezone.now() - dt.timedelta(minutes=1))
     response = ResponseFactory(campaign=campaign, recommendations="kept")
-    with pytest.raises(services.SurveyClosed):
-        services.save_answers(response, step="recommendations", values={"recommendations": "lost?"})
+    with pytest.raises(SurveyClosed):
+        save_answers(response, step="recommendations", values={"recommendations": "lost?"})
     response.refresh_from_db()
     assert response.recommendations == "kept"
 
@@ -86,23 +100,23 @@ def test_one_response_per_organisation_and_campaign_is_a_database_constraint(cam
 
 def test_a_colleague_of_the_same_organisation_is_sent_to_the_existing_response(campaign):
     first, colleague = UserFactory(), UserFactory()
-    response = services.save_organisation(user=first, campaign=campaign, response=None, data=ORGANISATION)
-    with pytest.raises(services.OrganisationAlreadyAnswering) as clash:
-        services.save_organisation(user=colleague, campaign=campaign, response=None,
-                                   data={**ORGANISATION, "name": "STADT  lindenau".replace("  ", " ")})
+    response = save_organisation(user=first, campaign=campaign, response=None, data=ORGANISATION)
+    with pytest.raises(OrganisationAlreadyAnswering) as clash:
+        save_organisation(user=colleague, campaign=campaign, response=None,
+                          data={**ORGANISATION, "name": "STADT  lindenau".replace("  ", " ")})
     assert clash.value.response == response
     assert Response.objects.count() == 1
 
 
 def test_access_request_accepted_lets_the_colleague_work_on_the_response(campaign, committed):
     owner, colleague = UserFactory(), UserFactory()
-    response = services.save_organisation(user=owner, campaign=campaign, response=None, data=ORGANISATION)
+    response = save_organisation(user=owner, campaign=campaign, response=None, data=ORGANISATION)
     with committed():
-        request = services.request_access(response, user=colleague, message="I run the fleet tender")
+        request = request_access(response, user=colleague, message="I run the fleet tender")
     assert [m.to for m in mail.outbox] == [[owner.email]]
     with committed():
-        services.decide_access_request(request, accept=True)
-    assert services.response_for(colleague, campaign) == response
+        decide_access_request(request, accept=True)
+    assert response_for(colleague, campaign) == response
     assert mail.outbox[-1].to == [colleague.email]
 
 
@@ -116,8 +130,8 @@ def _complete(response: Response) -> Response:
 def test_submit_sends_one_confirmation_with_a_copy_even_when_repeated(campaign, committed):
     response = _complete(ResponseFactory(campaign=campaign, contact_name="Anna Keller"))
     with committed():
-        assert services.submit_response(response, revision=response.revision) is True
-        assert services.submit_response(response, revision=response.revision) is False  # a double click
+        assert submit_response(response, revision=response.revision) is True
+        assert submit_response(response, revision=response.revision) is False  # a double click
 
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED and response.submitted_at is not None
@@ -131,25 +145,25 @@ def test_submit_sends_one_confirmation_with_a_copy_even_when_repeated(campaign, 
 def test_changing_answers_after_submitting_needs_a_new_submit_and_sends_a_new_copy(campaign, committed):
     response = _complete(ResponseFactory(campaign=campaign))
     with committed():
-        services.submit_response(response, revision=response.revision)
-    services.save_answers(response, step="recommendations", values={"recommendations": "More study visits"})
+        submit_response(response, revision=response.revision)
+    save_answers(response, step="recommendations", values={"recommendations": "More study visits"})
     response.refresh_from_db()
     assert response.has_unsubmitted_changes
     with committed():
-        assert services.submit_response(response, revision=response.revision) is True
+        assert submit_response(response, revision=response.revision) is True
     assert len(mail.outbox) == 2 and "changed" in mail.outbox[1].subject
 
 
 def test_submit_of_a_stale_revision_changes_nothing(campaign):
     response = _complete(ResponseFactory(campaign=campaign))
-    assert services.submit_response(response, revision=response.revision - 1) is False
+    assert submit_response(response, revision=response.revision - 1) is False
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT and not mail.outbox
 
 
 def test_answers_with_html_are_stored_as_typed(campaign):
     response = ResponseFactory(campaign=campaign)
-    services.save_answers(response, step="recommendations", values={"recommendations": "<script>alert(1)</script>"})
+    save_answers(response, step="recommendations", values={"recommendations": "<script>alert(1)</script>"})
     response.refresh_from_db()
     assert response.recommendations == "<script>alert(1)</script>"
 
@@ -158,8 +172,8 @@ def test_late_request_accepted_gives_a_personal_deadline_and_tells_the_responden
     campaign = CampaignFactory(deadline=timezone.now() - dt.timedelta(days=1))
     response = ResponseFactory(campaign=campaign)
     with committed():
-        late = services.send_late_request(response, motivation="We were on holiday")
-        services.decide_late_request(late, accept=True, by=staff, note="Welcome")
+        late = send_late_request(response, motivation="We were on holiday")
+        decide_late_request(late, accept=True, by=staff, note="Welcome")
     response.refresh_from_db()
     assert response.personal_deadline > timezone.now() + dt.timedelta(days=settings.LATE_ADMISSION_DAYS - 1)
     assert is_open_for(campaign, response)
