@@ -16,6 +16,7 @@ from surveys.models import (
     Campaign,
     InterestLevel,
     PlannedPurchase,
+    PolicyChange,
     Response,
     ResponseStatus,
     ThematicArea,
@@ -100,6 +101,13 @@ def answers_of(response: Response, *, fetched: bool = False, questionnaire: Ques
         response = with_answers(Response.objects).get(pk=response.pk)
     questionnaire = questionnaire or questionnaire_of(response.campaign_id)
     return sections_of(response, questionnaire)
+
+
+def policy_change_counts(change: PolicyChange) -> tuple[int, int]:
+    """How many responses `change` gave another outcome, and how many of its campaign's responses keep the
+    secretariat's decision whatever the policy (two queries)."""
+    kept = Response.objects.filter(campaign_id=change.campaign_id, eligibility_decided=True).count()
+    return change.eligibility_changes.count(), kept
 
 
 def interest_level_label(level: int) -> str:

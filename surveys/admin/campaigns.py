@@ -24,14 +24,12 @@ from bigbuyers.staff_views import staff_view
 from surveys.admin import dashboard
 from surveys.country_groups import COUNTRY_GROUPS, EU
 from surveys.eligibility import Outcome
-from surveys.models import Campaign, DeadlineChange, PolicyChange, Response, ThematicArea
+from surveys.models import Campaign, DeadlineChange, PolicyChange, ThematicArea
 from surveys.questionnaire.admin import QuestionnairePageInline, questionnaire_urls
 from surveys.questionnaire.services import ensure_pages
+from surveys.selectors import policy_change_counts
 from surveys.services.deadlines import extend_deadline
-from surveys.services.eligibility import change_policy
-
-POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
-
+from surveys.services.eligibility import save_campaign
 
 class ThematicAreaInline(TranslationTabularInline):
     """The areas, with their name and description in each language (English is required, the others fall back to it)."""
@@ -189,20 +187,11 @@ class CampaignAdmin(TranslationAdmin):
         return format_html_join(" · ", '<a href="{}" class="eligibility-count-{}">{}: {}</a>', links)
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: forms.ModelForm, change: bool) -> None:
-        """A change of the country policy goes through the service, which records it and re-evaluates the responses."""
-        if not change or not set(POLICY_FIELDS) & set(form.changed_data):
-            super().save_model(request, obj, form, change)
-            return
-        wanted = {name: getattr(obj, name) for name in POLICY_FIELDS}
-        for name in POLICY_FIELDS:  # the other fields are saved as usual; the policy by change_policy
-            setattr(obj, name, form.initial[name])
-        super().save_model(request, obj, form, change)
-        policy_change = change_policy(obj, eligible_groups=wanted["eligible_country_groups"],
-                                      reimbursed_groups=wanted["reimbursed_country_groups"], by=request.user)
+        """Through the service: a change of the country policy is recorded and re-evaluates the responses."""
+        policy_change = save_campaign(obj, by=request.user)
         if policy_change is None:
             return
-        changed = policy_change.eligibility_changes.count()
-        kept = Response.objects.filter(campaign=obj, eligibility_decided=True).count()
+        changed, kept = policy_change_counts(policy_change)
         self.message_user(request, format_html(
             "{} <a href=\"{}\">{}</a> {}",
             ngettext("The country policy changed: %(count)d response changed its eligibility outcome.",

@@ -95,6 +95,27 @@ def _in_display_order(keys: Iterable[str]) -> list[str]:
     return [key for key in COUNTRY_GROUPS if key in keys]
 
 
+POLICY_FIELDS = ("eligible_country_groups", "reimbursed_country_groups")
+
+
+@transaction.atomic
+def save_campaign(campaign: Campaign, *, by: User) -> PolicyChange | None:
+    """Save `campaign` as edited in the admin, its country policy apart: a new campaign is saved as it is, an
+    existing one keeps its stored policy and a different one goes through change_policy (kept in the history,
+    the responses re-evaluated). Returns that PolicyChange, or None when the policy did not change. Sends
+    nothing."""
+    if campaign._state.adding:
+        campaign.save()
+        return None
+    wanted = {name: getattr(campaign, name) for name in POLICY_FIELDS}
+    stored = Campaign.objects.filter(pk=campaign.pk).values(*POLICY_FIELDS).get()
+    for name in POLICY_FIELDS:
+        setattr(campaign, name, stored[name])
+    campaign.save()
+    return change_policy(campaign, eligible_groups=wanted["eligible_country_groups"],
+                         reimbursed_groups=wanted["reimbursed_country_groups"], by=by)
+
+
 @transaction.atomic
 def change_policy(
     campaign: Campaign, *, eligible_groups: Iterable[str], reimbursed_groups: Iterable[str], by: User

@@ -13,6 +13,7 @@ from django.urls import reverse
 from surveys.eligibility import BodyType, Outcome
 from surveys.models import (
     COUNTRY_GROUP_CHOICES,
+    Campaign,
     EligibilityChange,
     EligibilityDecision,
     Organisation,
@@ -20,7 +21,13 @@ from surveys.models import (
     Response,
     ResponseStatus,
 )
-from surveys.services.eligibility import assess_response, change_policy, decide_eligibility, eligibility_of
+from surveys.services.eligibility import (
+    assess_response,
+    change_policy,
+    decide_eligibility,
+    eligibility_of,
+    save_campaign,
+)
 from surveys.services.responses import save_organisation, submit_response
 from surveys.steps import STEP_SLUGS
 from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, interest
@@ -161,6 +168,40 @@ def test_policy_change_to_the_same_policy_records_nothing(campaign, staff):
     _response(campaign, country="NO")
     assert change_policy(campaign, eligible_groups=["EEA", "EU"], reimbursed_groups=["EU", "EEA"], by=staff) is None
     assert not PolicyChange.objects.exists() and not EligibilityChange.objects.exists()
+
+
+def test_saving_a_campaign_with_another_policy_saves_its_other_fields_and_changes_the_policy_through_the_service(
+        campaign, staff):
+    norwegian = _response(campaign, country="NO")
+    campaign.name, campaign.eligible_country_groups, campaign.reimbursed_country_groups = "Renamed", ["EU"], ["EU"]
+
+    change = save_campaign(campaign, by=staff)
+
+    assert change is not None and (change.previous_eligible_groups, change.eligible_groups) == (["EU", "EEA"], ["EU"])
+    assert [c.response_id for c in change.eligibility_changes.all()] == [norwegian.pk]
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.eligible_country_groups, campaign.reimbursed_country_groups) == (
+        "Renamed", ["EU"], ["EU"])
+
+
+def test_saving_a_campaign_compares_its_policy_with_the_stored_one(campaign, staff):
+    """A page opened before another person's policy change does not write the old policy back unrecorded."""
+    on_the_page = Campaign.objects.get(pk=campaign.pk)
+    change_policy(campaign, eligible_groups=["EU"], reimbursed_groups=["EU"], by=staff)
+    on_the_page.name = "Renamed"  # the policy as it was when the page was opened: EU and EEA
+
+    change = save_campaign(on_the_page, by=staff)
+
+    assert change is not None and (change.previous_eligible_groups, change.eligible_groups) == (["EU"], ["EU", "EEA"])
+    assert PolicyChange.objects.count() == 2
+
+
+def test_saving_a_new_campaign_or_the_same_policy_records_no_change(staff):
+    campaign = CampaignFactory.build(slug="new", eligible_country_groups=["EU"])
+    assert save_campaign(campaign, by=staff) is None and campaign.pk is not None
+    campaign.name = "Renamed"
+    assert save_campaign(campaign, by=staff) is None
+    assert not PolicyChange.objects.exists()
 
 
 def test_policy_change_refuses_an_unknown_group(campaign, staff):
