@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from surveys.models import AccessRequest, LateRequest, RequestStatus
 from surveys.services.deadlines import decide_late_request
+
+
+def _accept_label() -> str:
+    # Read when the list is shown, in the viewer's language: the days decide_late_request gives.
+    return _("Accept: give them %(days)s days to complete their answers") % {"days": settings.LATE_ADMISSION_DAYS}
 
 
 @admin.register(LateRequest)
@@ -31,7 +39,7 @@ class LateRequestAdmin(admin.ModelAdmin):
                                             "%(count)d requests decided; the respondents are told by e-mail.",
                                             len(pending)) % {"count": len(pending)})
 
-    @admin.action(description=gettext_lazy("Accept: give them %(days)s days to complete their answers") % {"days": 7})
+    @admin.action(description=lazy(_accept_label, str)())
     def accept(self, request: HttpRequest, queryset: QuerySet[LateRequest]) -> None:
         self._decide(request, queryset, True)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.db import models
@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -38,7 +39,7 @@ from surveys.models import (
     Response,
     ThematicArea,
 )
-from surveys.services.deadlines import extend_personal_deadline
+from surveys.services.deadlines import give_more_time
 from surveys.services.eligibility import assess_response, decide_eligibility
 
 
@@ -150,9 +151,10 @@ def decide_url(response: Response) -> str:
     return reverse("admin:surveys_response_decide_eligibility", args=[response.pk])
 
 
-class PersonalDeadlineForm(forms.Form):
-    until = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+def _more_time_label() -> str:
+    days = settings.LATE_ADMISSION_DAYS  # read when the list is shown, in the viewer's language
+    return ngettext("Give the selected respondents %(days)d more day", "Give the selected respondents %(days)d more days",
+                    days) % {"days": days}
 
 
 def _respondents(responses: QuerySet[Response]) -> QuerySet[User]:
@@ -187,7 +189,7 @@ class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
               "personal_deadline", "answers"]
     inlines = [RespondentInline, EligibilityDecisionInline, EligibilityChangeInline]
     export_kind = RESPONSES_EXPORT
-    actions = ["give_one_more_week",
+    actions = ["more_time",
                export_action("csv", gettext_lazy("Export the selected responses (CSV, every answer)")),
                export_action("xlsx", gettext_lazy("Export the selected responses (XLSX, every answer)")),
                bulk_email_action(people=_respondents, source="responses", describe=_describe_responses,
@@ -273,14 +275,12 @@ class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description=gettext_lazy("Give the selected respondents one more week"))
-    def give_one_more_week(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
-        for response in queryset.select_related("campaign"):
-            base = max(response.campaign.deadline, response.personal_deadline or response.campaign.deadline, timezone.now())
-            extend_personal_deadline(response, until=base + dt.timedelta(days=7))
-        count = queryset.count()
-        self.message_user(request, ngettext("%(count)d respondent got one more week.",
-                                            "%(count)d respondents got one more week.", count) % {"count": count})
+    @admin.action(description=lazy(_more_time_label, str)())
+    def more_time(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        count = give_more_time(queryset)
+        self.message_user(request, ngettext("%(count)d respondent got %(days)d more days.",
+                                            "%(count)d respondents got %(days)d more days.", count)
+                          % {"count": count, "days": settings.LATE_ADMISSION_DAYS})
 
 
 @admin.register(Organisation)

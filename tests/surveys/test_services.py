@@ -17,6 +17,7 @@ from surveys.services.deadlines import (
     decide_late_request,
     extend_deadline,
     extend_personal_deadline,
+    give_more_time,
     send_late_request,
 )
 from surveys.services.responses import (
@@ -178,6 +179,21 @@ def test_late_request_accepted_gives_a_personal_deadline_and_tells_the_responden
     assert response.personal_deadline > timezone.now() + dt.timedelta(days=settings.LATE_ADMISSION_DAYS - 1)
     assert is_open_for(campaign, response)
     assert {tuple(m.to) for m in mail.outbox} == {(settings.SECRETARIAT_EMAIL,), (response.respondents.get().user.email,)}
+
+
+def test_more_time_is_the_late_admission_days_after_the_latest_deadline_or_now(campaign, settings):
+    settings.LATE_ADMISSION_DAYS = 10
+    now, day = timezone.now(), dt.timedelta(days=1)
+    plain = ResponseFactory(campaign=campaign)
+    personal = ResponseFactory(campaign=campaign, personal_deadline=campaign.deadline + 3 * day)
+    closed = ResponseFactory(campaign=CampaignFactory(deadline=now - 5 * day))
+    untouched = ResponseFactory(campaign=campaign)
+
+    assert give_more_time(Response.objects.exclude(pk=untouched.pk), now=now) == 3
+
+    deadlines = dict(Response.objects.values_list("pk", "personal_deadline"))
+    assert deadlines == {plain.pk: campaign.deadline + 10 * day, personal.pk: campaign.deadline + 13 * day,
+                         closed.pk: now + 10 * day, untouched.pk: None}
 
 
 def test_outbox_message_with_the_same_key_is_sent_once(campaign, committed):
