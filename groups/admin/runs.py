@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,8 +22,8 @@ from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.numbers import number, percent
 from bigbuyers.staff_views import staff_view
 from groups.admin.demand import DemandPictureMixin
-from groups.models import MatchingExclusion, MatchingPin, MatchingRun, RunStatus, SolverStatus
-from groups.selectors.formation import run_figures, runs_for_comparison
+from groups.models import MatchingExclusion, MatchingPin, MatchingRun, RunStatus
+from groups.selectors.formation import run_bodies, run_figures, runs_for_comparison
 from groups.services import formation as services
 from surveys.models import Campaign, Response, ThematicArea
 
@@ -35,7 +34,6 @@ METHODS = {
     "checks": gettext_lazy("the input checks alone (no search was needed)"),
     "greedy": gettext_lazy("the greedy baseline"),
 }
-BODIES_PER_PAGE = 50
 MAX_COMPARED = 6
 
 
@@ -251,14 +249,8 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: Any = None) -> HttpResponse:
         run = MatchingRun.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "run": run,
-                                                                  "can_publish": bool(run and self._can_publish(run))})
-
-    @staticmethod
-    def _can_publish(run: MatchingRun) -> bool:
-        """Solved with groups, and no run of its campaign published (the service checks it again)."""
-        return (run.status == RunStatus.DONE and run.solver_status in (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE)
-                and not MatchingRun.objects.filter(campaign_id=run.campaign_id, published_at__isnull=False).exists())
+        return super().change_view(request, object_id, form_url, {
+            **(extra_context or {}), "run": run, "can_publish": bool(run and services.can_publish(run))})
 
     def _page(self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
         return render(request, template, {**self.admin_site.each_context(request), "opts": self.model._meta,
@@ -316,7 +308,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
                     "Published: %(count)d working groups; the offers are being e-mailed.", len(groups))
                     % {"count": len(groups)}, messages.SUCCESS)
             return self._back(run)
-        if not self._can_publish(run):
+        if not services.can_publish(run):
             self.message_user(request, _("This run cannot be published: only a solved run with groups can, and only "
                                          "one run per campaign."), messages.WARNING)
             return self._back(run)
@@ -337,25 +329,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
         """Every body of the run, 50 a page: placed where, with which weight, and the explanation."""
         run = self._run(run_id)
         show = request.GET.get("show", "all")
-        result = run.result or {}
-        placements: dict[int, list[Any]] = {}
-        ids: list[int]
-        if show == "unplaced":
-            ids = list(result.get("unplaced", []))
-        elif show == "excluded":
-            ids = list(result.get("excluded", []))
-        else:
-            ids = sorted(set(run.placements.values_list("response_id", flat=True))) if show == "placed" else sorted(
-                set(run.placements.values_list("response_id", flat=True)) | set(result.get("unplaced", []))
-                | set(result.get("excluded", [])))
-        page = Paginator(ids, BODIES_PER_PAGE).get_page(request.GET.get("page"))
-        page_ids = list(page.object_list)
-        for placement in run.placements.filter(response_id__in=page_ids).select_related("area"):
-            placements.setdefault(placement.response_id, []).append(placement)
-        responses = Response.objects.filter(pk__in=page_ids).select_related("organisation").in_bulk()
-        explanations = result.get("explanations", {})
-        rows = [{"response": responses.get(pk), "pk": pk, "placements": placements.get(pk, []),
-                 "explanation": explanations.get(str(pk), "")} for pk in page_ids]
+        page, rows = run_bodies(run, show=show, page_number=request.GET.get("page"))
         return self._page(request, "admin/groups/run_bodies.html", {
             "title": _("Bodies of %(run)s") % {"run": run}, "run": run, "rows": rows, "page": page, "show": show,
             "choices": [("all", _("All")), ("placed", _("Placed")), ("unplaced", _("Not placed")),

@@ -144,6 +144,22 @@ def enqueue_solve(run_id: int) -> None:
 
 # --- Publishing -------------------------------------------------------------------------------------------
 
+def publish_refusal(run: MatchingRun) -> str | None:
+    """Why `run` cannot be published, or None when it can: only a run solved with groups (optimal or feasible)
+    can, and only while no run of its campaign (itself included) is published."""
+    if run.status != RunStatus.DONE or run.solver_status not in (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE):
+        return _("Only a solved run with groups can be published.")
+    if MatchingRun.objects.filter(campaign_id=run.campaign_id, published_at__isnull=False).exists():
+        return _("Another run of this campaign is published already.")
+    return None
+
+
+def can_publish(run: MatchingRun) -> bool:
+    """True when `run` can be published now (the admin offers the button); publish_run checks the same
+    preconditions again, under a lock."""
+    return publish_refusal(run) is None
+
+
 def publish_run(run: MatchingRun, *, by: User | None, now: dt.datetime | None = None) -> list[WorkingGroup]:
     """Publish `run`: a proposed WorkingGroup per chosen area and a pending GroupOffer per placement.
 
@@ -157,10 +173,8 @@ def publish_run(run: MatchingRun, *, by: User | None, now: dt.datetime | None = 
         run = MatchingRun.objects.select_for_update().select_related("campaign").get(pk=run.pk)
         if run.is_published:
             return list(run.working_groups.select_related("area"))
-        if run.status != RunStatus.DONE or run.solver_status not in (SolverStatus.OPTIMAL, SolverStatus.FEASIBLE):
-            raise CannotPublish(_("Only a solved run with groups can be published."))
-        if MatchingRun.objects.filter(campaign=run.campaign, published_at__isnull=False).exists():
-            raise CannotPublish(_("Another run of this campaign is published already."))
+        if (refusal := publish_refusal(run)) is not None:
+            raise CannotPublish(refusal)
         try:
             with transaction.atomic():
                 MatchingRun.objects.filter(pk=run.pk).update(published_at=now, published_by=by)

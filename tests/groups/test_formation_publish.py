@@ -6,12 +6,15 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
 from bigbuyers.models import OutgoingEmail
-from groups.models import GroupOffer, GroupStatus, OfferStatus, WorkingGroup
+from groups.models import GroupOffer, GroupStatus, MatchingRun, OfferStatus, WorkingGroup
 from groups.services import formation as services
 from surveys.models import Respondent
 from tests.factories import CampaignFactory, StaffFactory, UserFactory, submitted_body
+from tests.signin import sign_in_with_password
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +114,40 @@ def test_a_second_run_of_the_same_campaign_cannot_be_published(solved, campaign,
 def test_a_draft_run_cannot_be_published(campaign, staff):
     with pytest.raises(services.CannotPublish):
         services.publish_run(services.create_run(campaign, by=staff), by=staff)
+
+
+@pytest.mark.parametrize(("status", "solver_status", "other_published", "publishable"), [
+    ("draft", "", False, False),
+    ("running", "", False, False),
+    ("failed", "", False, False),
+    ("done", "infeasible", False, False),
+    ("done", "unknown", False, False),
+    ("done", "optimal", False, True),
+    ("done", "feasible", False, True),
+    ("done", "optimal", True, False),
+])
+def test_the_admin_offers_to_publish_exactly_the_runs_publish_run_accepts(
+        client, campaign, staff, status, solver_status, other_published, publishable):
+    """One rule (services.can_publish) for the admin's button and page and for the service itself."""
+    if other_published:
+        MatchingRun.objects.create(campaign=campaign, groups=1, status="done", solver_status="optimal",
+                                   published_at=timezone.now())
+    run = MatchingRun.objects.create(campaign=campaign, groups=1, status=status, solver_status=solver_status)
+    assert services.can_publish(run) is publishable
+
+    sign_in_with_password(client, staff)
+    page = client.get(reverse("admin:groups_matchingrun_change", args=[run.pk])).content.decode()
+    assert (reverse("admin:groups_matchingrun_publish", args=[run.pk]) in page) is publishable
+    assert client.get(reverse("admin:groups_matchingrun_publish", args=[run.pk])).status_code == (
+        200 if publishable else 302)  # the confirmation page, or back to the run with a warning
+
+    if publishable:
+        services.publish_run(run, by=staff)
+        run.refresh_from_db()
+        assert run.is_published and not services.can_publish(run)
+    else:
+        with pytest.raises(services.CannotPublish):
+            services.publish_run(run, by=staff)
 
 
 def test_offer_e_mails_missed_by_the_broker_are_sent_by_a_second_call_only_once(solved, staff):
