@@ -63,6 +63,20 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
         return False
 
 
+class RecordInline(admin.TabularInline):
+    """Rows that record what happened (a history, decisions, offers, receipts), listed with their parent:
+    every field read-only, none added or deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields or [])
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ExportRecord)
 class ExportRecordAdmin(ReadOnlyModelAdmin):
     """Every download of personal data: who, when, what, with which filters and how many rows."""

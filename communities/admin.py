@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, bulk_email_action, export_action
+from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, RecordInline, bulk_email_action, export_action
 from bigbuyers.exports import ExportTable
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.models import User
@@ -171,15 +171,9 @@ class JoinRequestAdmin(admin.ModelAdmin):
         return self._decide(request, queryset, approve=False)
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(RecordInline):
     model = Registration
-    extra = 0
     fields = ["user", "status", "is_guest", "since", "promoted_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         # The person is a column and the row's title (__str__) names the event too.
@@ -254,15 +248,9 @@ class DocumentAdmin(admin.ModelAdmin):
                                                           args=[document.community.slug, document.pk]), _("Download"))
 
 
-class ReceiptInline(admin.TabularInline):
+class ReceiptInline(RecordInline):
     model = Receipt
-    extra = 0
     fields = ["download", "content_type", "size", "uploaded_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Receipt]:
         # The download link names the claim's community.

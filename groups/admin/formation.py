@@ -10,19 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from bigbuyers.admin import RecordInline
 from groups.models import GroupOffer, WorkingGroup
 from groups.selectors.formation import groups_with_commitments
 
 
-class GroupOfferInline(admin.TabularInline):
+class GroupOfferInline(RecordInline):
     model = GroupOffer
-    extra = 0
-    can_delete = False
     fields = ["response", "status", "role", "responded_at", "responded_by", "expires_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GroupOffer]:
         return super().get_queryset(request).select_related("response__organisation", "response__campaign",

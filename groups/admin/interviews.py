@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bigbuyers.admin import RecordInline
 from bigbuyers.models import User
 from bigbuyers.staff_views import staff_view
 from groups.models import Interview, InterviewMode, InterviewSlot, InterviewStatus
@@ -98,16 +99,10 @@ class RescheduleForm(forms.Form):
         )
 
 
-class InterviewHistoryInline(admin.TabularInline):
+class InterviewHistoryInline(RecordInline):
     model = Interview
-    extra = 0
-    can_delete = False
     fields = ["response", "status", "source", "outcome"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Interviews in this slot")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Interview]:
         # The row's title (Interview.__str__) names the slot, whose own names its campaign's zone and interviewer.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from bigbuyers.admin import RecordInline
 from bigbuyers.staff_views import staff_view
 from surveys.admin import dashboard
 from surveys.country_groups import COUNTRY_GROUPS, EU
@@ -39,16 +40,10 @@ class ThematicAreaInline(TranslationTabularInline):
     fields = ["position", "code", "name", "description"]
 
 
-class DeadlineChangeInline(admin.TabularInline):
+class DeadlineChangeInline(RecordInline):
     model = DeadlineChange
-    extra = 0
-    can_delete = False
     fields = ["changed_at", "previous_deadline", "new_deadline", "changed_by", "reason"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Deadline history")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DeadlineChange]:
         # The row's title (__str__) names the campaign; the person is a column.
@@ -115,16 +110,10 @@ class CampaignAdminForm(forms.ModelForm):
         return [key for key in COUNTRY_GROUPS if key in self.cleaned_data["reimbursed_country_groups"]]
 
 
-class PolicyChangeInline(admin.TabularInline):
+class PolicyChangeInline(RecordInline):
     model = PolicyChange
-    extra = 0
-    can_delete = False
     fields = ["changed_at", "changed_by", "eligible", "reimbursed", "changed_responses"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Country policy history")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PolicyChange]:
         # The row's title (__str__) names the campaign.

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, bulk_email_action, export_action
+from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, RecordInline, bulk_email_action, export_action
 from bigbuyers.exports import ExportTable
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
@@ -89,16 +89,10 @@ class RespondentInline(admin.TabularInline):
     autocomplete_fields: list[str] = []
 
 
-class EligibilityDecisionInline(admin.TabularInline):
+class EligibilityDecisionInline(RecordInline):
     model = EligibilityDecision
-    extra = 0
-    can_delete = False
     fields = ["decided_at", "decided_by", "previous_outcome", "outcome", "reason"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Decisions of the secretariat on eligibility")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -107,16 +101,10 @@ class EligibilityDecisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("decided_by")
 
 
-class EligibilityChangeInline(admin.TabularInline):
+class EligibilityChangeInline(RecordInline):
     model = EligibilityChange
-    extra = 0
-    can_delete = False
     fields = ["changed_at", "changed_by", "previous_outcome", "outcome"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Eligibility changed by a change of the campaign's country policy")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -153,8 +141,8 @@ def decide_url(response: Response) -> str:
 
 def _more_time_label() -> str:
     days = settings.LATE_ADMISSION_DAYS  # read when the list is shown, in the viewer's language
-    return ngettext("Give the selected respondents %(days)d more day", "Give the selected respondents %(days)d more days",
-                    days) % {"days": days}
+    return ngettext("Give the selected respondents %(days)d more day",
+                    "Give the selected respondents %(days)d more days", days) % {"days": days}
 
 
 def _respondents(responses: QuerySet[Response]) -> QuerySet[User]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from bigbuyers.admin import RecordInline
 from surveys.models import Campaign
 from surveys.questionnaire import services
 from surveys.questionnaire.models import Answer, AnswerChoice, Choice, PageKind, Question, QuestionnairePage, QuestionWording
@@ -273,16 +274,10 @@ class ChoiceInline(TranslationTabularInline):
     fields = ["position", "key", "label", "retired"]
 
 
-class QuestionWordingInline(admin.TabularInline):
+class QuestionWordingInline(RecordInline):
     model = QuestionWording
-    extra = 0
-    can_delete = False
     fields = ["version", "changed_at", "changed_by", "wording"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Wording history (answers keep the version they were given to)")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionWording]:
         return super().get_queryset(request).select_related("changed_by")
