@@ -27,6 +27,17 @@ class StaffFactory(UserFactory):
     password = factory.django.Password("staff-password-123")
 
 
+def staff_with(*permissions: str) -> User:
+    """A staff member who is not a superuser, holding exactly `permissions` ("app.codename")."""
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory(is_superuser=False)
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
 class SecretariatFactory(StaffFactory):
     """Staff in the "Secretariat" group (communities/secretariat.py), not a superuser: as the secretariat's
     accounts are meant to be. The group is made here when a test emptied the tables (transactional tests)."""

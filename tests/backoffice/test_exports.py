@@ -7,7 +7,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,6 +23,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
     interest,
+    staff_with,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,15 +46,6 @@ def _xlsx(answer) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     rows = list(workbook.active.iter_rows(values_only=True))
     # Empty cells are not written, so a row may end early.
     return [dict(zip(rows[0], row + (None,) * (len(rows[0]) - len(row)), strict=True)) for row in rows[1:]]
-
-
-def _exporter(*perms: str):  # type: ignore[no-untyped-def]
-    """A staff member who is not a superuser, with the given permissions ("app.codename")."""
-    user = StaffFactory(is_superuser=False)
-    for perm in perms:
-        app_label, codename = perm.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return user
 
 
 @pytest.fixture
@@ -109,7 +100,7 @@ EXPECTED = {
 
 
 def test_csv_holds_every_answer_with_special_characters_and_no_formula(client, full_response):
-    client.force_login(_exporter("surveys.export_responses"))
+    client.force_login(staff_with("surveys.export_responses"))
 
     answer = _download(client, "responses", "csv", campaign=full_response.campaign_id)
 
@@ -129,7 +120,7 @@ def test_csv_holds_every_answer_with_special_characters_and_no_formula(client, f
 
 
 def test_xlsx_opens_with_the_same_cells(client, full_response):
-    client.force_login(_exporter("surveys.export_responses"))
+    client.force_login(staff_with("surveys.export_responses"))
 
     answer = _download(client, "responses", "xlsx", campaign=full_response.campaign_id)
 
@@ -143,13 +134,13 @@ def test_xlsx_opens_with_the_same_cells(client, full_response):
 
 def test_xlsx_drops_control_characters_that_xml_cannot_hold(client, full_response):
     Response.objects.filter(pk=full_response.pk).update(recommendations="Bell\x07 and form feed\x0c, tab\tkept")
-    client.force_login(_exporter("surveys.export_responses"))
+    client.force_login(staff_with("surveys.export_responses"))
     [row] = _xlsx(_download(client, "responses", "xlsx", campaign=full_response.campaign_id))
     assert row["Recommendations"] == "Bell and form feed, tab\tkept"
 
 
 def test_xlsx_cells_are_text_not_formulas(client, full_response):
-    client.force_login(_exporter("surveys.export_responses"))
+    client.force_login(staff_with("surveys.export_responses"))
     answer = _download(client, "responses", "xlsx", campaign=full_response.campaign_id)
     workbook = load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
     types = {cell.value: cell.data_type for row in workbook.active.iter_rows(min_row=2) for cell in row}
@@ -158,7 +149,7 @@ def test_xlsx_cells_are_text_not_formulas(client, full_response):
 
 
 def test_staff_without_the_permission_gets_403_and_no_record(client, full_response):
-    client.force_login(_exporter("surveys.view_response", "surveys.view_campaign"))
+    client.force_login(staff_with("surveys.view_response", "surveys.view_campaign"))
 
     for fmt in ("csv", "xlsx"):
         assert _download(client, "responses", fmt, campaign=full_response.campaign_id).status_code == 403
@@ -169,7 +160,7 @@ def test_staff_without_the_permission_gets_403_and_no_record(client, full_respon
 
 
 def test_a_download_is_recorded_with_its_filters_and_row_count(client, full_response):
-    exporter = _exporter("surveys.export_responses")
+    exporter = staff_with("surveys.export_responses")
     client.force_login(exporter)
     ResponseFactory(campaign=full_response.campaign)  # a draft, left out by the filter
 
@@ -200,7 +191,7 @@ def test_bad_filters_are_refused(client, full_response):
 
 def test_export_action_on_the_list_exports_the_selection(client, full_response):
     other = ResponseFactory(campaign=CampaignFactory(slug="other"), organisation=OrganisationFactory(name="Other body"))
-    client.force_login(_exporter("surveys.export_responses", "surveys.view_response", "surveys.change_response"))
+    client.force_login(staff_with("surveys.export_responses", "surveys.view_response", "surveys.change_response"))
 
     answer = client.post(reverse("admin:surveys_response_changelist"),
                          {"action": "export_csv", "_selected_action": [full_response.pk, other.pk]})
@@ -242,7 +233,7 @@ def test_group_and_community_exports(client):
                                    organisation=OrganisationFactory(name="=Stadt Lindenau", country="DE"))
     event = EventFactory(community=membership.community, in_person=True, title="Study visit")
     TravelClaim.objects.create(event=event, membership=membership, travel=Decimal("120.50"))
-    exporter = _exporter("bigbuyers.export_groups", "bigbuyers.export_communities")
+    exporter = staff_with("bigbuyers.export_groups", "bigbuyers.export_communities")
     client.force_login(exporter)
 
     members = _csv(_download(client, "group_members", "csv", campaign=known.campaign.pk))
@@ -265,7 +256,7 @@ def test_group_and_community_exports(client):
     assert ExportRecord.objects.filter(user=exporter).count() == 5
     # The responses' permission is another one.
     assert _download(client, "responses", "csv", campaign=known.campaign.pk).status_code == 403
-    client.force_login(_exporter("surveys.export_responses"))
+    client.force_login(staff_with("surveys.export_responses"))
     for kind in ("group_members", "interviews", "observers", "community_members", "travel_claims"):
         assert _download(client, kind, "csv", campaign=known.campaign.pk).status_code == 403, kind
 
@@ -280,10 +271,10 @@ def test_travel_claims_action_needs_the_permission(client):
     claim = TravelClaim.objects.create(event=EventFactory(community=membership.community, in_person=True),
                                        membership=membership, travel=Decimal("10"))
     url = reverse("admin:communities_travelclaim_changelist")
-    client.force_login(_exporter("communities.view_travelclaim", "communities.change_travelclaim"))
+    client.force_login(staff_with("communities.view_travelclaim", "communities.change_travelclaim"))
     refused = client.post(url, {"action": "export_csv", "_selected_action": [claim.pk]})
     assert refused.status_code == 302 and not ExportRecord.objects.exists()  # "no action selected"
-    client.force_login(_exporter("communities.view_travelclaim", "bigbuyers.export_communities"))
+    client.force_login(staff_with("communities.view_travelclaim", "bigbuyers.export_communities"))
     answer = client.post(url, {"action": "export_xlsx", "_selected_action": [claim.pk]})
     assert _xlsx(answer)[0]["total_eur"] == 10
     assert ExportRecord.objects.get().kind == "travel_claims"

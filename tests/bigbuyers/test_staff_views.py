@@ -8,24 +8,14 @@ several permissions is needed, an export's permission is its kind's, and a page 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import MatchingRun
-from tests.factories import CampaignFactory, StaffFactory
+from tests.factories import CampaignFactory, StaffFactory, staff_with
 from tests.signin import sign_in_with_link, sign_in_with_password
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_with(*permissions: str):  # type: ignore[no-untyped-def]
-    """Staff (not a superuser) holding exactly `permissions` ("app.codename")."""
-    user = StaffFactory(is_superuser=False)
-    for name in permissions:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return user
 
 
 def test_a_page_that_asks_to_view_opens_with_the_change_permission_too(client):
