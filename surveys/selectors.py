@@ -14,7 +14,6 @@ from surveys.models import (
     AreaChallenge,
     AreaInterest,
     Campaign,
-    InterestLevel,
     PlannedPurchase,
     Response,
     ResponseStatus,
@@ -100,7 +99,3 @@ def answers_of(response: Response, *, fetched: bool = False, questionnaire: Ques
         response = with_answers(Response.objects).get(pk=response.pk)
     questionnaire = questionnaire or questionnaire_of(response.campaign_id)
     return sections_of(response, questionnaire)
-
-
-def interest_level_label(level: int) -> str:
-    return str(InterestLevel(level).label)
