@@ -129,6 +129,21 @@ def worker() -> Iterator[object]:
         app.conf.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture
+def finished() -> Iterator[list[str]]:
+    """Names of the tasks the worker has finished, in order: what a test waits on instead of a pause."""
+    from celery.signals import task_postrun
+
+    names: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        names.append(sender.name)
+
+    task_postrun.connect(record, weak=False)
+    yield names
+    task_postrun.disconnect(record)
+
+
 def wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
     """Wait until `condition()` is true, as a worker in another thread gets there."""
     import time
