@@ -28,6 +28,13 @@ def staff(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def staff_client(client, staff):  # type: ignore[no-untyped-def]
+    """The test client signed in as `staff` (a superuser): the admin as the same person a test checks for."""
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
 def campaign(db):  # type: ignore[no-untyped-def]
     return CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
 

@@ -18,10 +18,10 @@ from tests.conftest import wait_for
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
-    OrganisationFactory,
     ResponseFactory,
     StaffFactory,
     UserFactory,
+    response_by,
 )
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -30,8 +30,7 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def _draft_due_for_its_7_day_reminder(email: str) -> Response:
     """A draft in a campaign that closes in a little under seven days: its 7-day reminder is due now."""
     campaign = CampaignFactory(deadline=timezone.now() + dt.timedelta(days=7) - dt.timedelta(hours=1))
-    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                               organisation=OrganisationFactory(country="IT"))
+    response = response_by(campaign, email, country="IT")
     Response.objects.filter(pk=response.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
     return response
 

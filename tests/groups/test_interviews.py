@@ -16,26 +16,15 @@ from bigbuyers.models import OutgoingEmail
 from groups.models import Interview, InterviewSlot, InterviewSource, InterviewStatus
 from groups.selectors.interviews import open_slots
 from groups.services import interviews as services
-from surveys.models import ResponseStatus
 from tests.conftest import wait_for
-from tests.factories import (
-    CampaignFactory,
-    InterviewSlotFactory,
-    OrganisationFactory,
-    ResponseFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.factories import CampaignFactory, InterviewSlotFactory, StaffFactory, interviewee, response_by
 
 pytestmark = pytest.mark.django_db
 
 
 def _willing(campaign, *, email: str, country: str = "FR", availability=("tue_am",), mode: str = "video", **extra):  # type: ignore[no-untyped-def]
-    fields = {"status": ResponseStatus.SUBMITTED, "submitted_at": timezone.now(), "interview_willing": True,
-              "interview_mode": mode, "interview_availability": list(availability),
-              "contact_phone": "+33 1 23 45 67 89", **extra}
-    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                           organisation=OrganisationFactory(country=country), **fields)
+    return interviewee(campaign, email, country=country, interview_mode=mode, interview_availability=list(availability),
+                       contact_phone="+33 1 23 45 67 89", **extra)
 
 
 def _ics(message) -> str:  # type: ignore[no-untyped-def]
@@ -216,7 +205,7 @@ def test_invitations_go_to_willing_respondents_without_an_interview_once(campaig
     services.book_interview(booked, slot=slot)
     _willing(campaign, email="no@ville.example", interview_willing=False)
     _willing(campaign, email="out@firm.example", eligibility="not_eligible")
-    ResponseFactory(campaign=campaign, respondent=UserFactory(email="draft@ville.example"), interview_willing=True)
+    response_by(campaign, "draft@ville.example", interview_willing=True)
     mail.outbox.clear()
     with committed():
         assert services.invite_to_book(campaign) == 1
