@@ -21,7 +21,6 @@ from bigbuyers.exports import ExportTable
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.models import User
 from communities import exports as community_exports
-from communities.exports import claim_rows  # noqa: F401 - where the finance export used to be defined
 from communities.models import (
     Activity,
     ClaimStatus,

@@ -14,7 +14,6 @@ from surveys.models import (
     AreaChallenge,
     AreaInterest,
     Campaign,
-    InterestLevel,
     PlannedPurchase,
     PolicyChange,
     Response,
@@ -108,7 +107,3 @@ def policy_change_counts(change: PolicyChange) -> tuple[int, int]:
     secretariat's decision whatever the policy (two queries)."""
     kept = Response.objects.filter(campaign_id=change.campaign_id, eligibility_decided=True).count()
     return change.eligibility_changes.count(), kept
-
-
-def interest_level_label(level: int) -> str:
-    return str(InterestLevel(level).label)

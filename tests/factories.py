@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
 
 from bigbuyers.models import User
 from surveys.eligibility import BodyType
-from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ThematicArea
+from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ResponseStatus, ThematicArea
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -54,6 +55,11 @@ class SecretariatFactory(StaffFactory):
             self.groups.add(ensure_secretariat_group(apps))
 
 
+#: A campaign's thematic areas unless a test gives others: (code, name), in order.
+AREAS = [("hdev", "Heavy-duty electric vehicles"), ("zecs", "Zero-emission construction sites"),
+         ("cc", "Circular construction")]
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
@@ -72,9 +78,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     def areas(self, create: bool, extracted: list[tuple[str, str]] | None, **kwargs: object) -> None:
         if not create:
             return
-        for position, (code, name) in enumerate(extracted or [("hdev", "Heavy-duty electric vehicles"),
-                                                             ("zecs", "Zero-emission construction sites"),
-                                                             ("cc", "Circular construction")]):
+        for position, (code, name) in enumerate(extracted or AREAS):
             ThematicArea.objects.create(campaign=self, code=code, name=name, position=position)
 
 
@@ -102,6 +106,12 @@ class ResponseFactory(factory.django.DjangoModelFactory):
             Respondent.objects.create(response=self, user=extracted or UserFactory(), campaign=self.campaign, is_owner=True)
 
 
+def response_by(campaign: Campaign, email: str, *, country: str = "FR", **fields: object) -> Response:
+    """A response of `campaign` started by the person with `email`, for an organisation of `country`."""
+    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
+                           organisation=OrganisationFactory(country=country), **fields)
+
+
 def interest(response: Response, code: str, level: int = 2) -> AreaInterest:
     return AreaInterest.objects.create(response=response, area=response.campaign.areas.get(code=code), level=level)
 
@@ -118,6 +128,21 @@ class InterviewSlotFactory(factory.django.DjangoModelFactory):
     duration = 30
     mode = "video"
     video_link = "https://meet.example/bigbuyers-interview"
+
+
+def interviewee(campaign: Campaign, email: str, *, country: str = "FR", **fields: object) -> Response:
+    """A submitted response of `campaign` whose respondent (`email`) is willing to be interviewed."""
+    return response_by(campaign, email, country=country, **{"status": ResponseStatus.SUBMITTED,
+                                                            "submitted_at": timezone.now(), "interview_willing": True,
+                                                            **fields})
+
+
+def weekday_at(days: int, hour: int, zone: str | ZoneInfo) -> dt.datetime:
+    """`hour` o'clock in `zone`, on the first weekday at least `days` days ahead."""
+    day = timezone.now().date() + dt.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour), ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 # Communities of Practice ------------------------------------------------------------------------------------

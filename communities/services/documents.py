@@ -23,8 +23,3 @@ def upload_document(community: Community, *, by: User, title: str, upload: IO[by
         document.file.delete(save=False)
         raise
     return document
-
-
-def delete_document(document: Document) -> None:
-    document.file.delete(save=False)
-    document.delete()

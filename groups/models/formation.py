@@ -215,10 +215,6 @@ class WorkingGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.area.name} ({self.campaign.name})"
 
-    @property
-    def is_established(self) -> bool:
-        return self.status == GroupStatus.ESTABLISHED
-
 
 class OfferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")

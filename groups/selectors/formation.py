@@ -129,10 +129,6 @@ def runs_for_comparison(ids: Iterable[int]) -> list[MatchingRun]:
                 .order_by("created_at", "pk"))
 
 
-def published_run(campaign: Campaign) -> MatchingRun | None:
-    return MatchingRun.objects.filter(campaign=campaign, published_at__isnull=False).first()
-
-
 def offers_of(response: Response) -> list[GroupOffer]:
     """The response's group offers with their group and area, in the areas' order."""
     return list(GroupOffer.objects.filter(response=response).select_related("group__area", "group__campaign")

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from groups.models import GroupOffer, Interview, MatchingRun, ObserverSubscription, WorkingGroup
 from surveys.models import AreaChallenge, Campaign, PlannedPurchase, Response
-from tests.factories import CampaignFactory, InterviewSlotFactory, OrganisationFactory, ResponseFactory, UserFactory, interest
+from tests.factories import (
+    CampaignFactory,
+    InterviewSlotFactory,
+    OrganisationFactory,
+    ResponseFactory,
+    UserFactory,
+    interest,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY1, DAY2, DAY3 = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)
@@ -100,3 +109,9 @@ def known_campaign() -> KnownCampaign:
     ObserverSubscription.objects.create(email="four@observer.example", source="unplaced", confirmed_at=timezone.now(),
                                         unsubscribed_at=timezone.now())
     return known
+
+
+def figures(sections: Iterable[Any]) -> dict[str, dict[str, tuple[int, ...]]]:
+    """Table key -> row label -> the row's figures, over the tables of dashboard or report sections."""
+    return {table.key: {row.label: tuple(cell.value for cell in row.cells) for row in table.rows}
+            for section in sections for table in section.tables}

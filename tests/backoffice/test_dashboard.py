@@ -11,16 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from surveys.dashboard import dashboard_sections
-from tests.backoffice.data import DAY1, DAY2, DAY3, known_campaign
+from tests.backoffice.data import DAY1, DAY2, DAY3, figures, known_campaign
 from tests.factories import OrganisationFactory, ResponseFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _tables(campaign) -> dict[str, dict[str, tuple[int, ...]]]:  # type: ignore[no-untyped-def]
-    """Table key -> row label -> the row's figures."""
-    return {table.key: {row.label: tuple(cell.value for cell in row.cells) for row in table.rows}
-            for section in dashboard_sections(campaign) for table in section.tables}
+    return figures(dashboard_sections(campaign))
 
 
 def test_dashboard_figures_on_a_known_campaign():

@@ -12,15 +12,14 @@ from django.urls import reverse
 from surveys.dashboard import report_sections
 from surveys.models import AreaChallenge, PlannedPurchase, Respondent, Response
 from surveys.report import shared_words
-from tests.backoffice.data import known_campaign
+from tests.backoffice.data import figures, known_campaign
 from tests.factories import OrganisationFactory, ResponseFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _tables(campaign) -> dict[str, dict[str, tuple[int, ...]]]:  # type: ignore[no-untyped-def]
-    return {table.key: {row.label: tuple(cell.value for cell in row.cells) for row in table.rows}
-            for section in report_sections(campaign) for table in section.tables}
+    return figures(report_sections(campaign))
 
 
 def test_report_figures_on_a_known_campaign():

@@ -23,10 +23,11 @@ from surveys.services.deadlines import extend_deadline, extend_personal_deadline
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
-    OrganisationFactory,
     ResponseFactory,
     StaffFactory,
     UserFactory,
+    interviewee,
+    response_by,
 )
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +158,7 @@ def campaign_in_20_days(db):  # type: ignore[no-untyped-def]
 
 
 def _draft(campaign, email: str, country: str = "PT") -> Response:  # type: ignore[no-untyped-def]
-    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                           organisation=OrganisationFactory(country=country))
+    return response_by(campaign, email, country=country)
 
 
 def _run(now: dt.datetime, capture) -> list:  # type: ignore[no-untyped-def]
@@ -258,9 +258,7 @@ def test_every_respondent_of_a_draft_is_reminded_but_inactive_ones(campaign_in_2
 def booked(campaign, committed):  # type: ignore[no-untyped-def]
     slot = InterviewSlotFactory(campaign=campaign, interviewer=StaffFactory(email="ines@secretariat.example"),
                                 starts_at=(timezone.now() + 10 * DAY).replace(second=0, microsecond=0))
-    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email="eva@ville.example"),
-                               organisation=OrganisationFactory(country="FR"), status=ResponseStatus.SUBMITTED,
-                               submitted_at=timezone.now(), interview_willing=True)
+    response = interviewee(campaign, "eva@ville.example")
     with committed():
         interview = interview_services.book_interview(response, slot=slot)
     mail.outbox.clear()

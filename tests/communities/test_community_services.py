@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bigbuyers.models import OutgoingEmail
-from communities.admin import claim_rows
+from communities.exports import claim_rows
 from communities.models import JoinRequest, Membership, Notify, Registration, Reply, TravelClaim
 from communities.services.claims import claim_refusal, set_claim_status, submit_claim
 from communities.services.common import NotAllowed

@@ -13,13 +13,10 @@ from bigbuyers.models import OutgoingEmail
 from groups.models import GroupOffer, GroupStatus, MatchingRun, OfferStatus, WorkingGroup
 from groups.services import formation as services
 from surveys.models import Respondent
-from tests.factories import CampaignFactory, StaffFactory, UserFactory, submitted_body
+from tests.factories import AREAS, CampaignFactory, StaffFactory, UserFactory, submitted_body
 from tests.signin import sign_in_with_password
 
 pytestmark = pytest.mark.django_db
-
-AREAS = [("hdev", "Heavy-duty electric vehicles"), ("zecs", "Zero-emission construction sites"),
-         ("cc", "Circular construction")]
 
 
 @pytest.fixture

@@ -13,12 +13,9 @@ from groups.models import MatchingRun, Placement, RunStatus, SolverStatus
 from groups.services import formation as services
 from groups.services import solving
 from surveys.services.eligibility import decide_eligibility
-from tests.factories import CampaignFactory, ResponseFactory, StaffFactory, submitted_body
+from tests.factories import AREAS, CampaignFactory, ResponseFactory, StaffFactory, submitted_body
 
 pytestmark = pytest.mark.django_db
-
-AREAS = [("hdev", "Heavy-duty electric vehicles"), ("zecs", "Zero-emission construction sites"),
-         ("cc", "Circular construction")]
 
 
 @pytest.fixture

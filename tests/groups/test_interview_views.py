@@ -14,15 +14,7 @@ from django.utils import timezone
 
 from groups.models import Interview, InterviewOutcome, InterviewSlot, InterviewStatus
 from groups.services import interviews as services
-from surveys.models import ResponseStatus
-from tests.factories import (
-    CampaignFactory,
-    InterviewSlotFactory,
-    OrganisationFactory,
-    ResponseFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.factories import CampaignFactory, InterviewSlotFactory, StaffFactory, UserFactory, interviewee, weekday_at
 
 pytestmark = pytest.mark.django_db
 
@@ -30,19 +22,14 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def _response(campaign, email: str = "eva@ville.example", **extra):  # type: ignore[no-untyped-def]
-    fields = {"status": ResponseStatus.SUBMITTED, "submitted_at": timezone.now(), "interview_willing": True,
-              "interview_mode": "video", "interview_availability": ["mon_am", "tue_am", "wed_am", "thu_am", "fri_am"],
-              **extra}
-    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                           organisation=OrganisationFactory(country="FR"), **fields)
+    return interviewee(campaign, email, **{"interview_mode": "video",
+                                           "interview_availability": ["mon_am", "tue_am", "wed_am", "thu_am", "fri_am"],
+                                           **extra})
 
 
 def _start(days: int, hour: int) -> dt.datetime:
     """`hour` o'clock in Paris, on the first weekday at least `days` days ahead."""
-    day = timezone.now().date() + dt.timedelta(days=days)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(hour), PARIS)
+    return weekday_at(days, hour, PARIS)
 
 
 def _url(response, **query) -> str:  # type: ignore[no-untyped-def]
@@ -140,27 +127,21 @@ def test_booking_page_queries_do_not_grow_with_the_slots(client, campaign):
 
 # --- The secretariat's admin -------------------------------------------------------------------------
 
-@pytest.fixture
-def admin_client(client, staff):  # type: ignore[no-untyped-def]
-    client.force_login(staff)
-    return client
-
-
-def test_slot_list_offers_the_series_invitations_and_assignment(admin_client, slot):
-    page = admin_client.get(reverse("admin:groups_interviewslot_changelist"))
+def test_slot_list_offers_the_series_invitations_and_assignment(staff_client, slot):
+    page = staff_client.get(reverse("admin:groups_interviewslot_changelist"))
     assert page.status_code == 200
     for label in (b"Open a series of slots", b"Invite respondents to book", b"Assign slots automatically"):
         assert label in page.content
 
 
-def test_slot_lists_queries_do_not_grow_with_the_rows(admin_client, campaign):
+def test_slot_lists_queries_do_not_grow_with_the_rows(staff_client, campaign):
     urls = [reverse("admin:groups_interviewslot_changelist"), reverse("admin:groups_interview_changelist")]
 
     def counts() -> list[int]:
         result = []
         for url in urls:
             with CaptureQueriesContext(connection) as queries:
-                assert admin_client.get(url).status_code == 200
+                assert staff_client.get(url).status_code == 200
             result.append(len(queries))
         return result
 
@@ -173,9 +154,9 @@ def test_slot_lists_queries_do_not_grow_with_the_rows(admin_client, campaign):
     assert counts() == one
 
 
-def test_series_form_opens_slots_in_the_campaigns_zone(admin_client, campaign, staff):
+def test_series_form_opens_slots_in_the_campaigns_zone(staff_client, campaign, staff):
     monday = timezone.now().date() + dt.timedelta(days=7 - timezone.now().weekday())
-    answer = admin_client.post(reverse("admin:groups_interviewslot_series"), {
+    answer = staff_client.post(reverse("admin:groups_interviewslot_series"), {
         "campaign": campaign.pk, "interviewer": staff.pk, "first_day": monday.isoformat(),
         "last_day": (monday + dt.timedelta(days=6)).isoformat(), "weekdays": ["1", "3"], "day_start": "09:00",
         "day_end": "11:00", "duration": "45", "pause": "15", "mode": "video", "video_link": "https://meet.example/x",
@@ -183,32 +164,32 @@ def test_series_form_opens_slots_in_the_campaigns_zone(admin_client, campaign, s
     assert answer.status_code == 302
     starts = sorted(s.starts_at.astimezone(campaign.zone) for s in InterviewSlot.objects.all())
     assert [(s.strftime("%a %H:%M")) for s in starts] == ["Tue 09:00", "Tue 10:00", "Thu 09:00", "Thu 10:00"]
-    wrong = admin_client.post(reverse("admin:groups_interviewslot_series"), {
+    wrong = staff_client.post(reverse("admin:groups_interviewslot_series"), {
         "campaign": campaign.pk, "interviewer": staff.pk, "first_day": monday.isoformat(),
         "last_day": monday.isoformat(), "weekdays": ["0"], "day_start": "09:00", "day_end": "11:00",
         "duration": "45", "pause": "0", "mode": "video"})
     assert wrong.status_code == 400 and b"A video call needs its link." in wrong.content
 
 
-def test_invite_and_assign_from_the_admin(admin_client, campaign, django_capture_on_commit_callbacks):
+def test_invite_and_assign_from_the_admin(staff_client, campaign, django_capture_on_commit_callbacks):
     response = _response(campaign)
     slot = InterviewSlotFactory(campaign=campaign, starts_at=_start(1, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        answer = admin_client.post(reverse("admin:groups_interviewslot_invite"), {"campaign": campaign.pk},
+        answer = staff_client.post(reverse("admin:groups_interviewslot_invite"), {"campaign": campaign.pk},
                                    follow=True)
     assert b"1 invitation to book an interview is on its way." in answer.content
     assert [m.to for m in mail.outbox] == [["eva@ville.example"]]
-    answer = admin_client.post(reverse("admin:groups_interviewslot_assign"), {"campaign": campaign.pk}, follow=True)
+    answer = staff_client.post(reverse("admin:groups_interviewslot_assign"), {"campaign": campaign.pk}, follow=True)
     assert Interview.objects.get(response=response, status=InterviewStatus.BOOKED).slot == slot
     assert b"1 interviews booked for 1 respondents" in answer.content
 
 
-def test_interviewer_records_notes_and_outcome(admin_client, campaign, slot):
+def test_interviewer_records_notes_and_outcome(staff_client, campaign, slot):
     interview = services.book_interview(_response(campaign, contact_name="Eva Martin"), slot=slot)
     url = reverse("admin:groups_interview_change", args=[interview.pk])
-    page = admin_client.get(url)
+    page = staff_client.get(url)
     assert page.status_code == 200 and b"Eva Martin" in page.content and b"Move to another slot" in page.content
-    answer = admin_client.post(url, {"outcome": InterviewOutcome.HELD, "notes": "Needs charging at depots.",
+    answer = staff_client.post(url, {"outcome": InterviewOutcome.HELD, "notes": "Needs charging at depots.",
                                      "_save": "Save"})
     assert answer.status_code == 302
     interview.refresh_from_db()
@@ -216,28 +197,28 @@ def test_interviewer_records_notes_and_outcome(admin_client, campaign, slot):
     assert interview.slot == slot and interview.status == InterviewStatus.BOOKED, "the rest cannot be typed in"
 
 
-def test_secretariat_moves_and_cancels_an_interview(admin_client, campaign, slot, django_capture_on_commit_callbacks):
+def test_secretariat_moves_and_cancels_an_interview(staff_client, campaign, slot, django_capture_on_commit_callbacks):
     interview = services.book_interview(_response(campaign), slot=slot)
     other = InterviewSlotFactory(campaign=campaign, starts_at=_start(6, 15), interviewer=slot.interviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        answer = admin_client.post(reverse("admin:groups_interview_reschedule", args=[interview.pk]),
+        answer = staff_client.post(reverse("admin:groups_interview_reschedule", args=[interview.pk]),
                                    {"slot": other.pk})
     assert answer.status_code == 302
     interview.refresh_from_db()
     assert interview.slot == other and interview.sequence == 1 and len(mail.outbox) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("admin:groups_interview_changelist"),
+        staff_client.post(reverse("admin:groups_interview_changelist"),
                           {"action": "cancel_interviews", "_selected_action": [interview.pk]})
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.CANCELLED and len(mail.outbox) == 4
 
 
-def test_a_booked_slot_cannot_be_edited_in_place(admin_client, campaign, slot):
+def test_a_booked_slot_cannot_be_edited_in_place(staff_client, campaign, slot):
     services.book_interview(_response(campaign), slot=slot)
-    page = admin_client.get(reverse("admin:groups_interviewslot_change", args=[slot.pk]))
+    page = staff_client.get(reverse("admin:groups_interviewslot_change", args=[slot.pk]))
     assert page.status_code == 200 and b'name="starts_at_0"' not in page.content
     free = InterviewSlotFactory(campaign=campaign, starts_at=_start(9, 9), interviewer=StaffFactory())
-    assert b'name="starts_at_0"' in admin_client.get(
+    assert b'name="starts_at_0"' in staff_client.get(
         reverse("admin:groups_interviewslot_change", args=[free.pk])).content
 
 

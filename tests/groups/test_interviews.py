@@ -16,25 +16,15 @@ from bigbuyers.models import OutgoingEmail
 from groups.models import Interview, InterviewSlot, InterviewSource, InterviewStatus
 from groups.selectors.interviews import open_slots
 from groups.services import interviews as services
-from surveys.models import ResponseStatus
-from tests.factories import (
-    CampaignFactory,
-    InterviewSlotFactory,
-    OrganisationFactory,
-    ResponseFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.conftest import wait_for
+from tests.factories import CampaignFactory, InterviewSlotFactory, StaffFactory, interviewee, response_by
 
 pytestmark = pytest.mark.django_db
 
 
 def _willing(campaign, *, email: str, country: str = "FR", availability=("tue_am",), mode: str = "video", **extra):  # type: ignore[no-untyped-def]
-    fields = {"status": ResponseStatus.SUBMITTED, "submitted_at": timezone.now(), "interview_willing": True,
-              "interview_mode": mode, "interview_availability": list(availability),
-              "contact_phone": "+33 1 23 45 67 89", **extra}
-    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                           organisation=OrganisationFactory(country=country), **fields)
+    return interviewee(campaign, email, country=country, interview_mode=mode, interview_availability=list(availability),
+                       contact_phone="+33 1 23 45 67 89", **extra)
 
 
 def _ics(message) -> str:  # type: ignore[no-untyped-def]
@@ -95,11 +85,14 @@ def test_slots_too_soon_or_of_another_campaign_cannot_be_booked(campaign, slot):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_booking_the_same_slot_at_the_same_moment_get_it_once():
-    """Two transactions insert at once: the second waits on the first's row, then is told the slot is taken."""
+    """Two transactions insert at once: the second waits on the first's row, then is told the slot is taken.
+
+    The first transaction stays open until the test has seen the second one wait on a lock (PostgreSQL's
+    pg_stat_activity), or finish without waiting: no pause whose length is a guess."""
     campaign = CampaignFactory()
     slot = InterviewSlotFactory(campaign=campaign)
     eva, jan = _willing(campaign, email="eva@ville.example"), _willing(campaign, email="jan@gemeente.example")
-    first_inserted = threading.Event()
+    first_inserted, release = threading.Event(), threading.Event()
     outcomes: dict[str, object] = {}
 
     def first() -> None:
@@ -107,31 +100,44 @@ def test_two_people_booking_the_same_slot_at_the_same_moment_get_it_once():
             with transaction.atomic():
                 services.book_interview(eva, slot=slot)
                 first_inserted.set()
-                time.sleep(0.6)  # still uncommitted while the second person presses "Book"
+                release.wait(15)  # still uncommitted while the second person presses "Book"
             outcomes["eva"] = "booked"
         finally:
             connection.close()
 
     def second() -> None:
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcomes["jan_pid"] = cursor.fetchone()[0]
             first_inserted.wait(5)
-            started = time.monotonic()
             try:
                 services.book_interview(jan, slot=slot)
                 outcomes["jan"] = "booked"
             except services.SlotTaken:
                 outcomes["jan"] = "taken"
-            outcomes["jan_waited"] = time.monotonic() - started
         finally:
             connection.close()
+
+    def jan_waits_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [outcomes.get("jan_pid")])
+            row = cursor.fetchone()
+        return row is not None and row[0] == "Lock"
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(15)
+    try:
+        assert first_inserted.wait(5)
+        wait_for(lambda: "jan" in outcomes or jan_waits_on_a_lock())
+        outcomes["jan_waited"] = "jan" not in outcomes
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(15)
     assert outcomes["eva"] == "booked" and outcomes["jan"] == "taken"
-    assert outcomes["jan_waited"] > 0.3, "the second insert waited for the first transaction"
+    assert outcomes["jan_waited"], "the second insert waited for the first transaction"
     assert list(Interview.objects.values_list("response_id", flat=True)) == [eva.pk]
 
 
@@ -199,7 +205,7 @@ def test_invitations_go_to_willing_respondents_without_an_interview_once(campaig
     services.book_interview(booked, slot=slot)
     _willing(campaign, email="no@ville.example", interview_willing=False)
     _willing(campaign, email="out@firm.example", eligibility="not_eligible")
-    ResponseFactory(campaign=campaign, respondent=UserFactory(email="draft@ville.example"), interview_willing=True)
+    response_by(campaign, "draft@ville.example", interview_willing=True)
     mail.outbox.clear()
     with committed():
         assert services.invite_to_book(campaign) == 1

@@ -29,12 +29,6 @@ def _response(campaign, *, name: str, country: str = "FR", body_type: str = Body
     return response
 
 
-@pytest.fixture
-def admin_client(client, staff):  # type: ignore[no-untyped-def]
-    client.force_login(staff)
-    return client
-
-
 def _decide_url(response: Response) -> str:
     return reverse("admin:surveys_response_decide_eligibility", args=[response.pk])
 
@@ -46,14 +40,14 @@ def _messages(answer) -> list[str]:  # type: ignore[no-untyped-def]
 # --- The review queue and decisions -------------------------------------------------------------------
 
 
-def test_review_queue_lists_only_responses_that_need_review(admin_client, campaign, staff):
+def test_review_queue_lists_only_responses_that_need_review(staff_client, campaign, staff):
     _response(campaign, name="Ville de Montclair")
     _response(campaign, name="Acme Trucks SA", body_type=BodyType.PRIVATE_COMPANY)
     _response(campaign, name="Syndicat mixte des eaux", body_type=BodyType.OTHER)
     decided = _response(campaign, name="Fondation Lumière", body_type=BodyType.OTHER)
     decide_eligibility(decided, outcome="not_eligible", reason="A private foundation.", by=staff)
 
-    answer = admin_client.get(reverse("admin:surveys_eligibilityreview_changelist"))
+    answer = staff_client.get(reverse("admin:surveys_eligibilityreview_changelist"))
 
     html = answer.content.decode()
     assert answer.status_code == 200
@@ -65,18 +59,18 @@ def test_review_queue_lists_only_responses_that_need_review(admin_client, campai
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_review_queue_makes_a_fixed_number_of_queries(admin_client, campaign, django_assert_max_num_queries, rows):
+def test_review_queue_makes_a_fixed_number_of_queries(staff_client, campaign, django_assert_max_num_queries, rows):
     for n in range(rows):
         _response(campaign, name=f"Joint authority {n}", body_type=BodyType.OTHER, country=["FR", "NO", "IT"][n % 3])
     with django_assert_max_num_queries(8):
-        answer = admin_client.get(reverse("admin:surveys_eligibilityreview_changelist"))
+        answer = staff_client.get(reverse("admin:surveys_eligibilityreview_changelist"))
     assert answer.content.decode().count("Joint authority ") >= rows
 
 
-def test_decision_without_a_reason_is_refused_with_a_message(admin_client, campaign):
+def test_decision_without_a_reason_is_refused_with_a_message(staff_client, campaign):
     response = _response(campaign, name="Syndicat mixte des eaux", body_type=BodyType.OTHER)
 
-    answer = admin_client.post(_decide_url(response), {"outcome": "eligible", "reason": "   "})
+    answer = staff_client.post(_decide_url(response), {"outcome": "eligible", "reason": "   "})
 
     assert answer.status_code == 400
     html = answer.content.decode()
@@ -88,18 +82,18 @@ def test_decision_without_a_reason_is_refused_with_a_message(admin_client, campa
 
 
 @pytest.mark.parametrize("outcome", ["needs_review", "hacker", ""])
-def test_decision_other_than_yes_or_no_is_refused(admin_client, campaign, outcome):
+def test_decision_other_than_yes_or_no_is_refused(staff_client, campaign, outcome):
     response = _response(campaign, name="Syndicat mixte des eaux", body_type=BodyType.OTHER)
-    answer = admin_client.post(_decide_url(response), {"outcome": outcome, "reason": "Because."})
+    answer = staff_client.post(_decide_url(response), {"outcome": outcome, "reason": "Because."})
     assert answer.status_code == 400 and not EligibilityDecision.objects.exists()
 
 
-def test_decision_with_a_reason_is_recorded_and_shown_on_the_response(admin_client, campaign, staff):
+def test_decision_with_a_reason_is_recorded_and_shown_on_the_response(staff_client, campaign, staff):
     response = _response(campaign, name="Syndicat mixte des eaux", body_type=BodyType.OTHER)
-    page = admin_client.get(_decide_url(response)).content.decode()
+    page = staff_client.get(_decide_url(response)).content.decode()
     assert "The type of body is “other”" in page and "Needs review" in page
 
-    answer = admin_client.post(_decide_url(response), {
+    answer = staff_client.post(_decide_url(response), {
         "outcome": "eligible", "reason": "A joint authority of 14 municipalities (statutes checked)."})
 
     assert answer.status_code == 302
@@ -111,25 +105,25 @@ def test_decision_with_a_reason_is_recorded_and_shown_on_the_response(admin_clie
     response.refresh_from_db()
     assert response.eligibility == Outcome.ELIGIBLE and response.eligibility_decided
 
-    queue = admin_client.get(answer["Location"])
+    queue = staff_client.get(answer["Location"])
     assert "Decision recorded: Syndicat mixte des eaux is “Eligible”." in _messages(queue)
     assert _decide_url(response) not in queue.content.decode()
-    shown = admin_client.get(reverse("admin:surveys_response_change", args=[response.pk])).content.decode()
+    shown = staff_client.get(reverse("admin:surveys_response_change", args=[response.pk])).content.decode()
     assert "A joint authority of 14 municipalities (statutes checked)." in shown
     assert staff.email in shown and "Decisions of the secretariat on eligibility" in shown
     assert _decide_url(response) in shown  # an override stays possible
 
 
-def test_response_page_shows_the_answers_escaped(admin_client, campaign):
+def test_response_page_shows_the_answers_escaped(staff_client, campaign):
     response = _response(campaign, name="Ville de Montclair")
     Response.objects.filter(pk=response.pk).update(contact_name="Anna <b>Keller</b>")
-    html = admin_client.get(reverse("admin:surveys_response_change", args=[response.pk])).content.decode()
+    html = staff_client.get(reverse("admin:surveys_response_change", args=[response.pk])).content.decode()
     assert "<dd>Anna &lt;b&gt;Keller&lt;/b&gt;</dd>" in html and "<h3>Contact person</h3>" in html
 
 
-def test_override_of_an_automatic_outcome_goes_back_to_the_response(admin_client, campaign, staff):
+def test_override_of_an_automatic_outcome_goes_back_to_the_response(staff_client, campaign, staff):
     response = _response(campaign, name="Kanton Basel-Stadt", country="CH", body_type=BodyType.REGIONAL_AUTHORITY)
-    answer = admin_client.post(_decide_url(response), {"outcome": "eligible", "reason": "Guest canton, agreed by DG GROW."})
+    answer = staff_client.post(_decide_url(response), {"outcome": "eligible", "reason": "Guest canton, agreed by DG GROW."})
     assert answer["Location"] == reverse("admin:surveys_response_change", args=[response.pk])
     assert EligibilityDecision.objects.get().previous_outcome == "not_eligible"
 
@@ -168,8 +162,8 @@ def _change_url(campaign) -> str:  # type: ignore[no-untyped-def]
     return reverse("admin:surveys_campaign_change", args=[campaign.pk])
 
 
-def test_campaign_policy_is_edited_with_checkboxes(admin_client, campaign):
-    html = admin_client.get(_change_url(campaign)).content.decode()
+def test_campaign_policy_is_edited_with_checkboxes(staff_client, campaign):
+    html = staff_client.get(_change_url(campaign)).content.decode()
     for key in ("EU", "EEA", "EFTA"):
         assert re.search(rf'<input type="checkbox" name="eligible_country_groups" value="{key}"', html)
         assert re.search(rf'<input type="checkbox" name="reimbursed_country_groups" value="{key}"', html)
@@ -178,15 +172,15 @@ def test_campaign_policy_is_edited_with_checkboxes(admin_client, campaign):
     assert re.search(r'value="EEA"[^>]*checked', html) and not re.search(r'name="eligible_country_groups" value="EFTA"[^>]*checked', html)
 
 
-def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed(admin_client, campaign, staff):
+def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed(staff_client, campaign, staff):
     oslo = _response(campaign, name="Oslo kommune", country="NO")
     _response(campaign, name="Ville de Montclair", country="FR")
     reykjavik = _response(campaign, name="Reykjavíkurborg", country="IS")
     decide_eligibility(reykjavik, outcome="eligible", reason="Partner city of the pilot.", by=staff)
-    data = _admin_form_data(admin_client.get(_change_url(campaign)))
+    data = _admin_form_data(staff_client.get(_change_url(campaign)))
     data.update(eligible_country_groups=["EU"], reimbursed_country_groups=["EU"])
 
-    answer = admin_client.post(_change_url(campaign), data, follow=True)
+    answer = staff_client.post(_change_url(campaign), data, follow=True)
 
     assert answer.status_code == 200
     change = PolicyChange.objects.get()
@@ -200,19 +194,19 @@ def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed
     assert "1 response changed its eligibility outcome" in message
     assert "1 response decided by the secretariat keeps its decision" in message
 
-    listed = admin_client.get(reverse("admin:surveys_eligibilitychange_changelist") + f"?policy_change={change.pk}")
+    listed = staff_client.get(reverse("admin:surveys_eligibilitychange_changelist") + f"?policy_change={change.pk}")
     html = listed.content.decode()
     assert "Oslo kommune" in html and "Ville de Montclair" not in html and "Reykjavíkurborg" not in html
     # and in the campaign's history, with the count linking to that list
-    page = admin_client.get(_change_url(campaign)).content.decode()
+    page = staff_client.get(_change_url(campaign)).content.decode()
     assert f'href="{reverse("admin:surveys_eligibilitychange_changelist")}?policy_change={change.pk}">1</a>' in page
 
 
-def test_saving_the_campaign_without_a_policy_change_records_none(admin_client, campaign):
+def test_saving_the_campaign_without_a_policy_change_records_none(staff_client, campaign):
     _response(campaign, name="Oslo kommune", country="NO")
-    data = _admin_form_data(admin_client.get(_change_url(campaign)))
+    data = _admin_form_data(staff_client.get(_change_url(campaign)))
     data["summary_en"] = "A shorter summary."  # a column per language (modeltranslation)
-    answer = admin_client.post(_change_url(campaign), data)
+    answer = staff_client.post(_change_url(campaign), data)
     assert answer.status_code == 302
     campaign.refresh_from_db()
     assert campaign.summary == "A shorter summary." and not PolicyChange.objects.exists()
@@ -222,10 +216,10 @@ def test_saving_the_campaign_without_a_policy_change_records_none(admin_client, 
     (["EU", "NATO"], "Select a valid choice"),
     ([], "Tick at least one group"),
 ])
-def test_tampered_or_empty_policy_is_refused(admin_client, campaign, groups, message):
-    data = _admin_form_data(admin_client.get(_change_url(campaign)))
+def test_tampered_or_empty_policy_is_refused(staff_client, campaign, groups, message):
+    data = _admin_form_data(staff_client.get(_change_url(campaign)))
     data["eligible_country_groups"] = groups
-    answer = admin_client.post(_change_url(campaign), data)
+    answer = staff_client.post(_change_url(campaign), data)
     assert answer.status_code == 200 and message in answer.content.decode()
     campaign.refresh_from_db()
     assert campaign.eligible_country_groups == ["EU", "EEA"] and not PolicyChange.objects.exists()
@@ -239,29 +233,29 @@ def _make_responses(campaign, rows: int, start: int = 0) -> None:  # type: ignor
         _response(campaign, name=f"Body {n}", country=country, body_type=body_type)
 
 
-def test_counts_per_outcome_on_the_campaign_link_to_the_filtered_lists(admin_client, campaign):
+def test_counts_per_outcome_on_the_campaign_link_to_the_filtered_lists(staff_client, campaign):
     _make_responses(campaign, 7)  # eligible: 0, 3, 4; not eligible: 1, 5; needs review: 2, 6
-    html = admin_client.get(_change_url(campaign)).content.decode()
+    html = staff_client.get(_change_url(campaign)).content.decode()
     responses = reverse("admin:surveys_response_changelist")
     assert f'href="{responses}?campaign__id__exact={campaign.pk}&amp;eligibility__exact=eligible" class="eligibility-count-eligible">Eligible: 3</a>' in html
     assert f'href="{responses}?campaign__id__exact={campaign.pk}&amp;eligibility__exact=not_eligible" class="eligibility-count-not_eligible">Not eligible: 2</a>' in html
     queue = reverse("admin:surveys_eligibilityreview_changelist")
     assert f'href="{queue}?campaign__id__exact={campaign.pk}" class="eligibility-count-needs_review">Needs review: 2</a>' in html
-    assert "Eligible: 3" in admin_client.get(reverse("admin:surveys_campaign_changelist")).content.decode()
+    assert "Eligible: 3" in staff_client.get(reverse("admin:surveys_campaign_changelist")).content.decode()
 
-    listed = admin_client.get(f"{responses}?campaign__id__exact={campaign.pk}&eligibility__exact=not_eligible")
+    listed = staff_client.get(f"{responses}?campaign__id__exact={campaign.pk}&eligibility__exact=not_eligible")
     names = set(re.findall(r"Body \d+", listed.content.decode()))
     assert listed.status_code == 200 and names == {"Body 1", "Body 5"}
 
 
 @pytest.mark.parametrize("url_name", ["admin:surveys_campaign_change", "admin:surveys_campaign_changelist"])
-def test_campaign_pages_make_the_same_number_of_queries_for_1_and_many_responses(admin_client, campaign, url_name):
+def test_campaign_pages_make_the_same_number_of_queries_for_1_and_many_responses(staff_client, campaign, url_name):
     url = reverse(url_name, args=[campaign.pk] if url_name.endswith("change") else [])
     _make_responses(campaign, 1)
-    admin_client.get(url)  # warm the per-process caches (content types, session)
+    staff_client.get(url)  # warm the per-process caches (content types, session)
     with CaptureQueriesContext(connection) as one:
-        assert admin_client.get(url).status_code == 200
+        assert staff_client.get(url).status_code == 200
     _make_responses(campaign, 40, start=1)
     with CaptureQueriesContext(connection) as many:
-        assert admin_client.get(url).status_code == 200
+        assert staff_client.get(url).status_code == 200
     assert len(many) == len(one) <= 12
