@@ -14,7 +14,6 @@ from groups.models import GroupOffer, GroupStatus, MatchingRun, OfferStatus, Wor
 from groups.services import formation as services
 from surveys.models import Respondent
 from tests.factories import AREAS, CampaignFactory, StaffFactory, UserFactory, submitted_body
-from tests.signin import sign_in_with_password
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +123,7 @@ def test_a_draft_run_cannot_be_published(campaign, staff):
     ("done", "optimal", True, False),
 ])
 def test_the_admin_offers_to_publish_exactly_the_runs_publish_run_accepts(
-        client, campaign, staff, status, solver_status, other_published, publishable):
+        staff_client, campaign, staff, status, solver_status, other_published, publishable):
     """One rule (services.can_publish) for the admin's button and page and for the service itself."""
     if other_published:
         MatchingRun.objects.create(campaign=campaign, groups=1, status="done", solver_status="optimal",
@@ -132,10 +131,9 @@ def test_the_admin_offers_to_publish_exactly_the_runs_publish_run_accepts(
     run = MatchingRun.objects.create(campaign=campaign, groups=1, status=status, solver_status=solver_status)
     assert services.can_publish(run) is publishable
 
-    sign_in_with_password(client, staff)
-    page = client.get(reverse("admin:groups_matchingrun_change", args=[run.pk])).content.decode()
+    page = staff_client.get(reverse("admin:groups_matchingrun_change", args=[run.pk])).content.decode()
     assert (reverse("admin:groups_matchingrun_publish", args=[run.pk]) in page) is publishable
-    assert client.get(reverse("admin:groups_matchingrun_publish", args=[run.pk])).status_code == (
+    assert staff_client.get(reverse("admin:groups_matchingrun_publish", args=[run.pk])).status_code == (
         200 if publishable else 302)  # the confirmation page, or back to the run with a warning
 
     if publishable:

@@ -12,46 +12,39 @@ from django.utils import timezone
 
 from surveys.models import LateRequest, Response
 from tests.factories import CampaignFactory, ResponseFactory
-from tests.signin import sign_in_with_password
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, staff):  # type: ignore[no-untyped-def]
-    sign_in_with_password(client, staff)
-    return client
-
-
-def test_the_responses_action_gives_the_late_admission_days_and_says_so(admin_client, campaign, settings):
+def test_the_responses_action_gives_the_late_admission_days_and_says_so(staff_client, campaign, settings):
     settings.LATE_ADMISSION_DAYS = 12
     chosen, other = ResponseFactory(campaign=campaign), ResponseFactory(campaign=campaign)
     url = reverse("admin:surveys_response_changelist")
-    assert "Give the selected respondents 12 more days" in admin_client.get(url).content.decode()
+    assert "Give the selected respondents 12 more days" in staff_client.get(url).content.decode()
 
-    answer = admin_client.post(url, {"action": "more_time", ACTION_CHECKBOX_NAME: [chosen.pk]}, follow=True)
+    answer = staff_client.post(url, {"action": "more_time", ACTION_CHECKBOX_NAME: [chosen.pk]}, follow=True)
 
     assert "1 respondent got 12 more days." in [str(m) for m in answer.context["messages"]]
     assert Response.objects.get(pk=chosen.pk).personal_deadline == campaign.deadline + dt.timedelta(days=12)
     assert Response.objects.get(pk=other.pk).personal_deadline is None
 
 
-def test_accepting_a_late_request_says_the_days_it_gives(admin_client, settings):
+def test_accepting_a_late_request_says_the_days_it_gives(staff_client, settings):
     settings.LATE_ADMISSION_DAYS = 12
     response = ResponseFactory(campaign=CampaignFactory(deadline=timezone.now() - dt.timedelta(days=1)))
     late = LateRequest.objects.create(response=response, motivation="We were on holiday")
     url = reverse("admin:surveys_laterequest_changelist")
-    assert "Accept: give them 12 days to complete their answers" in admin_client.get(url).content.decode()
+    assert "Accept: give them 12 days to complete their answers" in staff_client.get(url).content.decode()
 
-    admin_client.post(url, {"action": "accept", ACTION_CHECKBOX_NAME: [late.pk]})
+    staff_client.post(url, {"action": "accept", ACTION_CHECKBOX_NAME: [late.pk]})
 
     response.refresh_from_db()
     assert dt.timedelta(days=11) < response.personal_deadline - timezone.now() <= dt.timedelta(days=12)
 
 
-def test_the_labels_are_in_the_viewers_language(admin_client, settings):
+def test_the_labels_are_in_the_viewers_language(staff_client, settings):
     """The label was made once, in English, when the module was imported; it now follows the viewer."""
     settings.LATE_ADMISSION_DAYS = 12
     LateRequest.objects.create(response=ResponseFactory(), motivation="We were on holiday")
-    page = admin_client.get(reverse("admin:surveys_laterequest_changelist"), HTTP_ACCEPT_LANGUAGE="fr")
+    page = staff_client.get(reverse("admin:surveys_laterequest_changelist"), HTTP_ACCEPT_LANGUAGE="fr")
     assert "Accepter\u00a0: leur accorder 12 jours pour compléter leurs réponses" in page.content.decode()
