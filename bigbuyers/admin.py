@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,6 +9,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -18,6 +19,9 @@ from django.utils.translation import ngettext, pgettext_lazy
 from bigbuyers import bulk_email, exports
 from bigbuyers.models import BulkEmail, ExportRecord, OutgoingEmail, User
 from bigbuyers.staff_views import staff_view
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @admin.register(User)
@@ -71,7 +75,7 @@ class RecordInline(admin.TabularInline):
     can_delete = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.fields or [])
+        return [name for name in self.fields or () if isinstance(name, str)]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -121,11 +125,11 @@ class ExportActionsMixin:
         raise NotImplementedError
 
 
-def export_action(fmt: str, description: str, *, name: str = "") -> Callable[..., HttpResponse]:
+def export_action(fmt: str, description: StrOrPromise, *, name: str = "") -> Callable[..., HttpResponseBase]:
     """An admin action of an :class:`ExportActionsMixin`: the rows chosen, downloaded as `fmt` (csv, xlsx)
     through bigbuyers.exports (the permission checked again, the download recorded with the selection)."""
 
-    def action(modeladmin: ExportActionsMixin, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
+    def action(modeladmin: ExportActionsMixin, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponseBase:
         table = modeladmin.export_table(queryset, filters=action_selection(request))
         return exports.download(request, kind=modeladmin.export_kind, fmt=fmt, table=table)
 
@@ -142,7 +146,7 @@ class BulkEmailForm(forms.Form):
 
 
 def bulk_email_action(*, people: Callable[[QuerySet[Any]], QuerySet[User]], source: str,
-                      describe: Callable[[QuerySet[Any]], str], description: str) -> Callable[..., Any]:
+                      describe: Callable[[QuerySet[Any]], str], description: StrOrPromise) -> Callable[..., Any]:
     """An admin action that writes an e-mail to the people behind the selected rows.
 
     `people` turns the selected rows into users (respondents of responses, members of memberships);

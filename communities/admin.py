@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, RecordInline, bulk_email_action, export_action
-from bigbuyers.exports import ExportTable
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
+from bigbuyers.exports import ExportTable
 from bigbuyers.models import User
 from communities import exports as community_exports
 from communities.models import (

@@ -3,7 +3,7 @@ the offers (created by publishing, answered by the bodies: read here, never type
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from bigbuyers.admin import RecordInline
 from groups.models import GroupOffer, WorkingGroup
 from groups.selectors.formation import groups_with_commitments
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class GroupOfferInline(RecordInline):
@@ -57,9 +60,10 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 class WorkingGroupFilter(admin.RelatedFieldListFilter):
     """The working groups, named by area and campaign (WorkingGroup.__str__) from one query."""
 
-    def field_choices(self, field: Any, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[Any, str]]:
-        groups = WorkingGroup.objects.select_related("area", "campaign").order_by(*WorkingGroup._meta.ordering)
-        return [(group.pk, str(group)) for group in groups]
+    def field_choices(self, field: Any, request: HttpRequest,
+                      model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, StrOrPromise]]:
+        groups = WorkingGroup.objects.select_related("area", "campaign").order_by(*(WorkingGroup._meta.ordering or ()))
+        return [(str(group.pk), str(group)) for group in groups]
 
 
 @admin.register(GroupOffer)

@@ -42,7 +42,8 @@ def _in_campaign_zone(moment: dt.datetime, campaign: Campaign) -> str:
 
 
 class SlotSeriesForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.all())
+    campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(label=gettext_lazy("Campaign"),
+                                                                        queryset=Campaign.objects.all())
     interviewer = forms.ModelChoiceField(label=gettext_lazy("Interviewer"),
                                          queryset=User.objects.filter(is_staff=True, is_active=True).order_by("email"))
     first_day = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -62,7 +63,8 @@ class SlotSeriesForm(forms.Form):
                                  assume_scheme="https")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
             self.add_error("last_day", _("The last day cannot be before the first."))
         if data.get("day_start") and data.get("day_end") and data["day_end"] <= data["day_start"]:
@@ -84,7 +86,8 @@ class SlotSeriesForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.all())
+    campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(label=gettext_lazy("Campaign"),
+                                                                        queryset=Campaign.objects.all())
 
 
 class RescheduleForm(forms.Form):
@@ -93,8 +96,10 @@ class RescheduleForm(forms.Form):
     def __init__(self, *args: Any, interview: Interview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         campaign = interview.slot.campaign
-        self.fields["slot"].queryset = open_slots(campaign)
-        self.fields["slot"].label_from_instance = lambda s: (
+        slot = self.fields["slot"]
+        assert isinstance(slot, forms.ModelChoiceField)
+        slot.queryset = open_slots(campaign)
+        slot.label_from_instance = lambda s: (  # type: ignore[assignment]  # each slot in the campaign's zone
             f"{_in_campaign_zone(s.starts_at, campaign)}, {s.duration} min, {s.get_mode_display()}, {s.interviewer}"
         )
 
@@ -133,7 +138,7 @@ class InterviewSlotAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "interviewer"]
     date_hierarchy = "starts_at"
     show_full_result_count = False
-    fields = ["campaign", "interviewer", "starts_at", "duration", "mode", "video_link"]
+    fields = ("campaign", "interviewer", "starts_at", "duration", "mode", "video_link")
     inlines = [InterviewHistoryInline]
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -145,11 +150,11 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         booked = _booked(slot=OuterRef("pk")).values("response__organisation__name")[:1]
         return super().get_queryset(request).annotate(booked_organisation=Subquery(booked))
 
-    def get_readonly_fields(self, request: HttpRequest, obj: InterviewSlot | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: InterviewSlot | None = None) -> tuple[str, ...]:
         # A booked slot changes only by moving its interview, so that both sides hear of it.
         if obj is not None and _booked(slot=obj).exists():
             return self.fields
-        return []
+        return ()
 
     @admin.display(description=gettext_lazy("starts"), ordering="starts_at")
     def start(self, slot: InterviewSlot) -> str:

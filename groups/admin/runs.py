@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
 from django.conf import settings
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,7 +94,7 @@ class MatchingPinInline(_DraftOnlyInline):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "area":
             run = getattr(request, "_matching_run", None)
-            kwargs["queryset"] = ThematicArea.objects.filter(campaign_id=run.campaign_id if run else None)
+            kwargs["queryset"] = ThematicArea.objects.filter(campaign_id=run.campaign_id) if run else ThematicArea.objects.none()
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.choices = list(field.choices)  # read once for every row's select, not once per row
             return field

@@ -32,6 +32,7 @@ from surveys.selectors import policy_change_counts
 from surveys.services.deadlines import extend_deadline
 from surveys.services.eligibility import save_campaign
 
+
 class ThematicAreaInline(TranslationTabularInline):
     """The areas, with their name and description in each language (English is required, the others fall back to it)."""
 
@@ -130,7 +131,7 @@ class PolicyChangeInline(RecordInline):
 
     @admin.display(description=gettext_lazy("responses whose outcome changed"))
     def changed_responses(self, change: PolicyChange) -> str:
-        return format_html('<a href="{}">{}</a>', changes_url(change), change.changes)
+        return format_html('<a href="{}">{}</a>', changes_url(change), change.changes)  # type: ignore[attr-defined]  # get_queryset's count
 
 
 def changes_url(change: PolicyChange) -> str:

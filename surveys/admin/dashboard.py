@@ -1,8 +1,8 @@
 """The secretariat's pages about a campaign as a whole: the dashboard and the needs-assessment report.
 
 Both are admin views hung from the campaign's admin (CampaignAdmin.get_urls), behind
-bigbuyers.staff_views.staff_view with the permission to view campaigns. Their figures come from the section providers every app registers
-(surveys/dashboard.py), so these views know nothing of groups or communities.
+bigbuyers.staff_views.staff_view with the permission to view campaigns. Their figures come from the section
+providers every app registers (surveys/dashboard.py), so these views know nothing of groups or communities.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ class PolicyChangeFilter(admin.SimpleListFilter):
         return [(str(c.pk), f"{c} ({c.changed_at:%Y-%m-%d %H:%M})") for c in changes]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[EligibilityChange]) -> QuerySet[EligibilityChange]:
-        if self.value() and self.value().isdigit():
-            return queryset.filter(policy_change_id=self.value())
+        if (value := self.value()) and value.isdigit():
+            return queryset.filter(policy_change_id=int(value))
         return queryset
 
 

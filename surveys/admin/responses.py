@@ -59,7 +59,7 @@ class AreaInterestFilter(admin.SimpleListFilter):
         area, _sep, level = (self.value() or "").partition(":")
         if not area.isdigit() or (level and not level.isdigit()):
             return queryset
-        interests = AreaInterest.objects.filter(area_id=area, **({"level": level} if level else {}))
+        interests = AreaInterest.objects.filter(area_id=int(area), **({"level": int(level)} if level else {}))
         return queryset.filter(pk__in=interests.values("response_id"))
 
 
@@ -71,13 +71,13 @@ class CountryFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        codes = cache.get_or_set("admin:organisation-countries", lambda: list(
-            Organisation.objects.order_by("country").values_list("country", flat=True).distinct()), 600)
+        codes: list[str] = cache.get_or_set("admin:organisation-countries", lambda: list(
+            Organisation.objects.order_by("country").values_list("country", flat=True).distinct()), 600) or []
         return [(code, f"{countries.name(code) or code} ({code})") for code in codes]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> QuerySet[Response]:
-        if self.value():
-            return queryset.filter(organisation__country=self.value().upper()[:2])
+        if value := self.value():
+            return queryset.filter(organisation__country=value.upper()[:2])
         return queryset
 
 
@@ -86,7 +86,7 @@ class RespondentInline(admin.TabularInline):
     extra = 0
     fields = ["user", "is_owner", "added_at"]
     readonly_fields = ["user", "added_at"]
-    autocomplete_fields: list[str] = []
+    autocomplete_fields = ()
 
 
 class EligibilityDecisionInline(RecordInline):

@@ -72,8 +72,9 @@ def _preview_forms(page: Page, campaign: Campaign, data: Any, names: Any) -> dic
                               live={q.pk: q.relevant for q in page.asked if q.relevant})
         for item in form.items:  # every condition in words, whichever page it reads
             if item.question.relevant:
+                condition = _in_words(item.question.relevant, names)
                 form.fields[item.name].help_text = " ".join(filter(None, [
-                    item.question.help_text, _("Only if %(condition)s.") % {"condition": _in_words(item.question.relevant, names)}]))
+                    item.question.help_text, _("Only if %(condition)s.") % {"condition": condition}]))
         return {"form": form}
     if page.kind == PageKind.PURCHASES:
         formset = PurchaseFormSet(data, form_kwargs={"areas": areas}, prefix="purchases")
@@ -81,11 +82,11 @@ def _preview_forms(page: Page, campaign: Campaign, data: Any, names: Any) -> dic
         return {"formset": formset}
     with_areas = {PageKind.INTERESTS: InterestsForm, PageKind.CHALLENGES: ChallengesForm}
     if page.kind in with_areas:
-        return {"form": with_areas[page.kind](data, areas=areas)}
+        return {"form": with_areas[PageKind(page.kind)](data, areas=areas)}
     plain = {PageKind.ORGANISATION: OrganisationForm, PageKind.CONTACT: ContactForm,
              PageKind.RECOMMENDATIONS: RecommendationsForm, PageKind.INTERVIEW: InterviewForm,
              PageKind.CONSENT: ConsentForm}
-    return {"form": plain[page.kind](data)}
+    return {"form": plain[PageKind(page.kind)](data)}
 
 
 def preview_view(request: HttpRequest, campaign_id: int, key: str = "") -> HttpResponse:
@@ -118,19 +119,23 @@ def preview_view(request: HttpRequest, campaign_id: int, key: str = "") -> HttpR
         return render(request, PAGE_KINDS[page.kind].template, {
             "campaign": campaign, "response": None, "steps": questionnaire.pages, "steps_done": [], "step": page,
             "previous": keys[index - 1] if index else None, "deadline": campaign.deadline, "is_open": True,
-            "preview": True, "preview_language": language, "preview_languages": [(code, translation.get_language_info(code)["name_local"].capitalize()) for code in LANGUAGES],
+            "preview": True, "preview_language": language,
+            "preview_languages": [(code, translation.get_language_info(code)["name_local"].capitalize())
+                                  for code in LANGUAGES],
             "preview_condition": _in_words(page.relevant, names) if page.relevant else "",
             "preview_admin_url": reverse("admin:surveys_campaign_change", args=[campaign.pk]), **forms_,
         }, status=400 if request.method == "POST" else 200)
 
 
 class CopyForm(forms.Form):
-    source = forms.ModelChoiceField(label=gettext_lazy("Copy the questionnaire of"), queryset=Campaign.objects.none(),
-                                    empty_label=None)
+    source: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(
+        label=gettext_lazy("Copy the questionnaire of"), queryset=Campaign.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Campaign.objects.exclude(pk=campaign.pk).order_by("-opens_at")
+        source = self.fields["source"]
+        assert isinstance(source, forms.ModelChoiceField)
+        source.queryset = Campaign.objects.exclude(pk=campaign.pk).order_by("-opens_at")
 
 
 def copy_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> HttpResponse:
@@ -185,7 +190,7 @@ def import_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> H
     }, status=400 if form.errors or problems else 200)
 
 
-def export_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def export_view(request: HttpRequest, campaign_id: int) -> FileResponse:
     """The campaign's questionnaire as an XLSForm workbook."""
     import io
 
