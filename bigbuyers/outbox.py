@@ -137,7 +137,7 @@ def send_email_now(email_id: int) -> bool:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send()
-    except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
+    except Exception as error:  # any failure of the mail server is retried
         attempts = email.attempts + 1
         status = EmailStatus.ABANDONED if attempts >= MAX_ATTEMPTS else EmailStatus.FAILED
         OutgoingEmail.objects.filter(pk=email_id).update(

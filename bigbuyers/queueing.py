@@ -35,7 +35,7 @@ _publisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="enqueue")
 
 
 def _new_publisher() -> None:  # a forked process (a prefork worker) has none of its parent's threads
-    global _publisher
+    global _publisher  # noqa: PLW0603 - the child replaces the executor it inherited, for every caller
     _publisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="enqueue")
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.forms import formsets
-from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -115,13 +114,14 @@ class OrganisationForm(PortalForm):
         error_messages=CHOOSE_FROM_LIST,
     )
     publicly_controlled = forms.ChoiceField(
-        label=_("Is it mostly financed by public authorities, supervised by them, or is more than half of its board appointed by them?"),
+        label=_("Is it mostly financed by public authorities, supervised by them, or is more than half of its board "
+                "appointed by them?"),
         choices=Answer.choices, widget=forms.RadioSelect, required=False, error_messages=CHOOSE_FROM_LIST,
     )
-    size = forms.ChoiceField(label=_("Number of staff"), choices=[("", _("Choose"))] + Size.choices, required=False,
+    size = forms.ChoiceField(label=_("Number of staff"), choices=[("", _("Choose")), *Size.choices], required=False,
                              error_messages=CHOOSE_FROM_LIST)
     purchasing_volume = forms.ChoiceField(
-        label=_("Yearly purchasing volume"), choices=[("", _("Choose"))] + PurchasingVolume.choices, required=False,
+        label=_("Yearly purchasing volume"), choices=[("", _("Choose")), *PurchasingVolume.choices], required=False,
         error_messages=CHOOSE_FROM_LIST,
     )
     website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https",

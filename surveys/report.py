@@ -26,7 +26,15 @@ from django_countries import countries
 from surveys.cpv.selectors import by_division_and_group, code_and_label, labels_for
 from surveys.dashboard import Cell, Row, Section, SectionProvider, Table
 from surveys.eligibility import BodyType, Outcome
-from surveys.models import AreaChallenge, Campaign, InterestLevel, PlannedPurchase, Response, ResponseStatus, ThematicArea
+from surveys.models import (
+    AreaChallenge,
+    Campaign,
+    InterestLevel,
+    PlannedPurchase,
+    Response,
+    ResponseStatus,
+    ThematicArea,
+)
 
 MIN_BODIES = 3  # a piece of free text is shown only when this many different bodies wrote it
 TOP_CPV = 15

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _

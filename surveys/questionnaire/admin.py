@@ -26,9 +26,18 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from surveys.models import Campaign
 from surveys.questionnaire import services
-from surveys.questionnaire.models import Answer, AnswerChoice, Choice, PageKind, Question, QuestionnairePage, QuestionWording
+from surveys.questionnaire.models import (
+    Answer,
+    AnswerChoice,
+    Choice,
+    PageKind,
+    Question,
+    QuestionnairePage,
+    QuestionWording,
+)
 from surveys.questionnaire.rules import PageSpec, QuestionSpec, check_structure
 from surveys.questionnaire.structure import BUILT_IN_KEYS
+
 
 def questionnaire_urls(view: Any, site: admin.AdminSite) -> list[Any]:
     """The campaign's questionnaire tools (surveys/questionnaire/admin_views.py), under the campaign's admin."""

@@ -28,11 +28,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Union
+from typing import TypeAlias
 
 from django.utils.translation import gettext as _
 
-Value = Union[str, Decimal, dt.date, bool, list[str], None]
+Value: TypeAlias = str | Decimal | dt.date | bool | list[str] | None
 COMPARISONS = ("=", "!=", "<=", ">=", "<", ">")
 FUNCTIONS = ("selected", "count-selected", "not", "true", "false")
 
@@ -103,7 +103,7 @@ class CountSelected:
     key: str
 
 
-Node = Union[Ref, Literal, Compare, BoolOp, Not, Selected, CountSelected]
+Node: TypeAlias = Ref | Literal | Compare | BoolOp | Not | Selected | CountSelected
 
 
 def tokenize(text: str) -> list[Token]:
@@ -140,7 +140,8 @@ class _Parser:
     def expect(self, kind: str, text: str | None = None) -> Token:
         token = self.current
         if token.kind != kind or (text is not None and token.text != text):
-            wanted = f"“{text}”" if text else {"ref": _("a question such as ${key}"), "string": _("a quoted value")}.get(kind, kind)
+            wanted = f"“{text}”" if text else {"ref": _("a question such as ${key}"),
+                                               "string": _("a quoted value")}.get(kind, kind)
             raise ConditionError(_("Character %(position)d: expected %(wanted)s, found “%(found)s”.")
                                  % {"position": token.position, "wanted": wanted, "found": token.shown or _("the end")})
         return self.take()

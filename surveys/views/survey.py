@@ -19,7 +19,7 @@ from bigbuyers.ratelimit import limit_posts
 from surveys import access_requests, selectors, services
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.forms import AccessRequestForm, LateRequestForm, SubmitForm
-from surveys.models import AccessRequest, RequestStatus, Response
+from surveys.models import AccessRequest, RequestStatus
 from surveys.pages import PAGE_KINDS, PageContext, save_page
 from surveys.questionnaire.models import PageKind
 from surveys.questionnaire.structure import Page
@@ -164,11 +164,10 @@ def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("survey_resume", slug)
     late = getattr(ctx.response, "late_request", None) if ctx.response else None
     form = LateRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and ctx.response is not None:
-        if form.is_valid():
-            services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
-            messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
-            return redirect("survey_closed", slug)
+    if request.method == "POST" and ctx.response is not None and form.is_valid():
+        services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
+        messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
+        return redirect("survey_closed", slug)
     sections = selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire) if ctx.response else []
     return _page(request, ctx, "surveys/closed.html", {"sections": sections, "late": late, "form": form},
                  status=400 if form.errors else 200)

@@ -34,8 +34,8 @@ class Command(BaseCommand):
         except XLSFormError as error:
             self._refuse(["The form was not imported; nothing changed:", *error.problems])
         except services.QuestionnaireHasAnswers:
-            self._refuse(["The campaign's questions already have answers: change them in the admin (retire, reword) "
-                          "rather than replacing the questionnaire."])
+            self._refuse([("The campaign's questions already have answers: change them in the admin (retire, reword) "
+                           "rather than replacing the questionnaire.")])
         self.stdout.write(f"Imported {count} questions into “{campaign.slug}”.")
 
     def _refuse(self, lines: list[str]) -> None:
