@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from typing import NamedTuple, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -102,7 +103,8 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     return value
 
 
-class Rate(NamedTuple):
+@dataclass(frozen=True)
+class Rate:  # not a NamedTuple: its `count` would hide tuple.count
     """A rate limit: at most `count` requests per window of `seconds`."""
 
     count: int

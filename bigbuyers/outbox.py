@@ -30,7 +30,7 @@ from bigbuyers.queueing import INTERACTIVE, enqueue
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-SUBJECT_MAX = OutgoingEmail._meta.get_field("subject").max_length
+SUBJECT_MAX: int = OutgoingEmail._meta.get_field("subject").max_length  # type: ignore[assignment]  # a CharField's: set
 ELLIPSIS = "…"
 # A claim older than this belongs to a worker that died mid-send; the message may be tried again.
 STALE_CLAIM = dt.timedelta(minutes=10)

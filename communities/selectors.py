@@ -46,7 +46,7 @@ from communities.models import (
 from communities.permissions import Space
 
 
-def _count(queryset: QuerySet) -> Subquery:
+def _count(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT(*) of `queryset` as an annotation (no GROUP BY over the outer rows)."""
     return Coalesce(Subquery(queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")[:1],
                              output_field=IntegerField()), 0)

@@ -82,7 +82,8 @@ RESPONSE_COLUMNS = (
 )
 
 
-def _related(model: type[Any], base: QuerySet[Response], chunk: list[Any], *fields: str, order: tuple[str, ...] = ()):
+def _related(model: type[Any], base: QuerySet[Response], chunk: list[Any], *fields: str,
+             order: tuple[str, ...] = ()) -> QuerySet[Any, tuple[Any, ...]]:
     """`model`'s rows (as tuples of `fields`) for the responses of `chunk`: one query.
 
     The chunk's responses are consecutive in primary-key order, so a range on ``response_id`` (an index

@@ -478,13 +478,7 @@ class EligibilityChange(models.Model):
 
 
 # The CPV vocabulary's table (surveys/cpv/) and the questionnaire's rows (surveys/questionnaire/) live in their own
-# modules; imported here so that Django finds them.
-from surveys.cpv.models import CpvCode  # noqa: E402,F401
-from surveys.questionnaire.models import (  # noqa: E402, F401
-    Answer,
-    AnswerChoice,
-    Choice,
-    Question,
-    QuestionnairePage,
-    QuestionWording,
-)
+# modules; imported here so that Django finds them. (Imported by name, `Answer` would replace the eligibility
+# Answer imported above.)
+from surveys.cpv import models as cpv_models  # noqa: E402, F401
+from surveys.questionnaire import models as questionnaire_models  # noqa: E402, F401

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -54,7 +54,7 @@ STOP_WORDS = frozenset("""
 """.split())
 
 
-def _submitted(campaign: Campaign):  # type: ignore[no-untyped-def]
+def _submitted(campaign: Campaign) -> QuerySet[Response]:
     return Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
 
 

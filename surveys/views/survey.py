@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.ratelimit import limit_posts
 from surveys import access_requests, selectors, services
 from surveys.deadlines import deadline_for, is_open_for
@@ -26,7 +27,7 @@ from surveys.questionnaire.structure import Page
 from surveys.views.campaigns import get_campaign_or_404
 
 
-def survey_context(request: HttpRequest, slug: str) -> PageContext:
+def survey_context(request: SignedInRequest, slug: str) -> PageContext:
     campaign = get_campaign_or_404(slug, with_areas=False)
     return PageContext(campaign, services.response_for(request.user, campaign), request.user)
 
@@ -51,7 +52,7 @@ def render_page(request: HttpRequest, ctx: PageContext, page: Page, forms: dict[
 
 
 @login_required
-def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_resume(request: SignedInRequest, slug: str) -> HttpResponse:
     """Go to the first page not yet saved, or to the review once all are."""
     ctx = survey_context(request, slug)
     if not _is_open(ctx):
@@ -63,7 +64,7 @@ def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+def survey_step(request: SignedInRequest, slug: str, step: str) -> HttpResponse:
     """Show one page; on POST validate it, save the draft, and go on (or back)."""
     ctx = survey_context(request, slug)
     if ctx.response is None and step != PageKind.ORGANISATION:
@@ -105,7 +106,7 @@ def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
 
 
 @login_required
-def survey_eligibility(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_eligibility(request: SignedInRequest, slug: str) -> HttpResponse:
     """Where the organisation stands, shown right after the organisation step."""
     ctx = survey_context(request, slug)
     if ctx.response is None:
@@ -114,7 +115,7 @@ def survey_eligibility(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_review(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_review(request: SignedInRequest, slug: str) -> HttpResponse:
     """Every answer on one page, with links back to each step, and the submit button."""
     ctx = survey_context(request, slug)
     if ctx.response is None:
@@ -129,7 +130,7 @@ def survey_review(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 @limit_posts("submit", per_ip="RATELIMIT_SUBMIT_PER_IP")
-def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_submit(request: SignedInRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
@@ -149,7 +150,7 @@ def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_done(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_done(request: SignedInRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None or not ctx.response.is_submitted:
         return redirect("survey_resume", slug)
@@ -157,7 +158,7 @@ def survey_done(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_closed(request: SignedInRequest, slug: str) -> HttpResponse:
     """After the deadline: the draft is kept and shown, and a late expression of interest offered."""
     ctx = survey_context(request, slug)
     if _is_open(ctx):
@@ -176,7 +177,7 @@ def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 @limit_posts("access-request", per_ip="RATELIMIT_ACCESS_REQUEST_PER_IP")
-def request_access(request: HttpRequest, slug: str, response_id: int) -> HttpResponse:
+def request_access(request: SignedInRequest, slug: str, response_id: int) -> HttpResponse:
     """A colleague asks for access to the response their organisation already started: the one that the
     organisation step found in their way, no other (surveys/access_requests.py)."""
     ctx = survey_context(request, slug)
@@ -190,7 +191,7 @@ def request_access(request: HttpRequest, slug: str, response_id: int) -> HttpRes
 
 
 @login_required
-def survey_colleagues(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_colleagues(request: SignedInRequest, slug: str) -> HttpResponse:
     """People working on this response, and colleagues' pending requests to join them."""
     ctx = survey_context(request, slug)
     if ctx.response is None:

@@ -7,7 +7,7 @@ nothing is changed) or the campaign's questions already have answers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                            "rather than replacing the questionnaire.")])
         self.stdout.write(f"Imported {count} questions into “{campaign.slug}”.")
 
-    def _refuse(self, lines: list[str]) -> None:
+    def _refuse(self, lines: list[str]) -> NoReturn:
         for line in lines:
             self.stderr.write(line)
         raise SystemExit(2)
