@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, RecordInline, bulk_email_action, export_action
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
 from bigbuyers.exports import ExportTable
+from bigbuyers.http import signed_in_user
 from bigbuyers.models import User
 from communities import exports as community_exports
 from communities.models import (
@@ -92,7 +93,7 @@ class CommunityAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["area", "campaign"]
-    autocomplete_fields: list[str] = []
+    autocomplete_fields = ()
     fields = ["name", "slug", "area", "campaign", "description", "is_open", "entry_requirements", "objectives",
               "ambition", "timeline", "source_group_id"]
     inlines = [MembershipInline, ActivityInline]
@@ -153,7 +154,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
                                    title=_("Approve the requests") if approve else _("Decline the requests"))
         if page is not None:
             return page
-        done = sum(decide_join_request(r, approve=approve, by=request.user, message=message or "")
+        done = sum(decide_join_request(r, approve=approve, by=signed_in_user(request), message=message or "")
                    for r in pending)
         self.message_user(request, ngettext("%(count)d request decided; the person is told by e-mail.",
                                             "%(count)d requests decided; the people are told by e-mail.",
@@ -172,7 +173,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 class RegistrationInline(RecordInline):
     model = Registration
-    fields = ["user", "status", "is_guest", "since", "promoted_at"]
+    fields = ("user", "status", "is_guest", "since", "promoted_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         # The person is a column and the row's title (__str__) names the event too.
@@ -182,7 +183,7 @@ class RegistrationInline(RecordInline):
 class GuestInvitationInline(admin.TabularInline):
     model = GuestInvitation
     extra = 0
-    fields = ["user", "organisation_name", "invited_by", "created_at"]
+    fields = ("user", "organisation_name", "invited_by", "created_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -205,7 +206,7 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = signed_in_user(request)
             super().save_model(request, obj, form, change)
         else:
             # Through the service, so that reminders follow the new time and free places are filled.
@@ -249,7 +250,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 class ReceiptInline(RecordInline):
     model = Receipt
-    fields = ["download", "content_type", "size", "uploaded_at"]
+    fields = ("download", "content_type", "size", "uploaded_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Receipt]:
         # The download link names the claim's community.
@@ -269,9 +270,9 @@ class TravelClaimAdmin(ExportActionsMixin, admin.ModelAdmin):
     list_filter = ["status", "event__community"]
     search_fields = ["membership__user__email", "membership__organisation__name", "event__title"]
     list_select_related = ["membership__user", "event__community", "decided_by"]
-    readonly_fields = ["event", "membership", "organisation_country", "travel", "accommodation", "subsistence", "other",
+    readonly_fields = ("event", "membership", "organisation_country", "travel", "accommodation", "subsistence", "other",
                        "total_eur", "notes", "status", "status_reason", "decided_by", "decided_at", "created_at",
-                       "history"]
+                       "history")
     fields = readonly_fields
     inlines = [ReceiptInline]
     export_kind = community_exports.TRAVEL_CLAIMS
@@ -311,7 +312,7 @@ class TravelClaimAdmin(ExportActionsMixin, admin.ModelAdmin):
         done, refused = 0, 0
         for claim in queryset.select_related("membership__user", "membership__community", "event"):
             try:
-                done += set_claim_status(claim, status=status, reason=reason or "", by=request.user)
+                done += set_claim_status(claim, status=status, reason=reason or "", by=signed_in_user(request))
             except ValueError:
                 refused += 1
         self.message_user(request, ngettext("%(done)d claim changed; the member is told by e-mail.",
@@ -355,7 +356,7 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
         community = Community.objects.filter(source_group_id=OuterRef("pk"))
         return groups_with_commitments(super().get_queryset(request)).annotate(
             community_slug=Subquery(community.values("slug")[:1]),
-            community_name=Subquery(community.values("name")[:1]))
+            community_name=Subquery(community.values("name")[:1]))  # type: ignore[return-value]  # + annotations
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # working groups come from publishing a matching run
@@ -365,11 +366,11 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("committed bodies"), ordering="committed_count")
     def committed(self, group: GroupToEstablish) -> int:
-        return group.committed_count  # type: ignore[attr-defined]
+        return group.committed_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=gettext_lazy("community"))
     def community_link(self, group: GroupToEstablish) -> str:
-        slug, name = group.community_slug, group.community_name  # type: ignore[attr-defined]
+        slug, name = group.community_slug, group.community_name  # type: ignore[attr-defined]  # see get_queryset
         if slug is None:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[slug]), name)
@@ -379,7 +380,7 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
         opened = 0
         for group in queryset.select_related("area"):
             try:
-                establish_community(group, by=request.user)
+                establish_community(group, by=signed_in_user(request))
             except NotEnoughCommitments as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from bigbuyers.admin import RecordInline
+from bigbuyers.http import signed_in_user
 from surveys.models import Campaign
 from surveys.questionnaire import services
 from surveys.questionnaire.models import (
@@ -167,7 +168,8 @@ class QuestionnairePageAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """The page's key and condition, checked with the rest of its campaign's questionnaire."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         page = self.instance
         campaign = data.get("campaign") or (page.campaign if page.campaign_id else None)
         if campaign is not None and not self.errors:
@@ -194,8 +196,9 @@ class QuestionnairePageAdmin(TranslationAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: QuestionnairePage | None = None) -> list[str]:
         return ["campaign", "kind", "add_question"] if obj else ["add_question"]
 
-    def get_form(self, request: HttpRequest, obj: QuestionnairePage | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: QuestionnairePage | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "relevant" in form.base_fields:
             form.base_fields["relevant"].help_text = format_html(
                 "{} {} {}", CONDITION_HELP, _("Keys of earlier pages:"), available_keys(obj) or "—")
@@ -223,10 +226,13 @@ class QuestionAdminForm(forms.ModelForm):
         if "page" in self.fields:
             campaign_id = self.instance.campaign_id if self.instance.pk else None
             pages = QuestionnairePage.objects.filter(kind=PageKind.CUSTOM).select_related("campaign")
-            self.fields["page"].queryset = pages.filter(campaign_id=campaign_id) if campaign_id else pages
+            page = self.fields["page"]
+            assert isinstance(page, forms.ModelChoiceField)
+            page.queryset = pages.filter(campaign_id=campaign_id) if campaign_id else pages
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         question = self.instance
         if question.pk and services.has_answers(question):
             for name in ("kind", "key"):
@@ -285,7 +291,7 @@ class ChoiceInline(TranslationTabularInline):
 
 class QuestionWordingInline(RecordInline):
     model = QuestionWording
-    fields = ["version", "changed_at", "changed_by", "wording"]
+    fields = ("version", "changed_at", "changed_by", "wording")
     verbose_name_plural = gettext_lazy("Wording history (answers keep the version they were given to)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionWording]:
@@ -319,12 +325,13 @@ class QuestionAdmin(TranslationAdmin):
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """The page from the link that opened the form, and a position after its last question."""
         page = request.GET.get("page", "")
-        last = Question.objects.filter(page_id=page).order_by("-position").values_list("position", flat=True).first() \
+        last = Question.objects.filter(page_id=int(page)).order_by("-position").values_list("position", flat=True).first() \
             if page.isdigit() else None
         return {**super().get_changeform_initial_data(request), "page": page, "position": (last or 0) + 10}
 
-    def get_form(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: Question | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         page = obj.page if obj else QuestionnairePage.objects.filter(pk=request.GET.get("page") or 0).first()
         if "relevant" in form.base_fields:
             form.base_fields["relevant"].help_text = format_html(
@@ -345,7 +352,7 @@ class QuestionAdmin(TranslationAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        wording = services.record_wording(form.instance, by=request.user)
+        wording = services.record_wording(form.instance, by=signed_in_user(request))
         if wording is not None and wording.version > 1:
             self.message_user(request, _("The wording changed: it is kept as version %(version)d; answers given "
                                          "before keep the earlier one.") % {"version": wording.version})
