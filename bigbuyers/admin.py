@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from bigbuyers import bulk_email, exports
+from bigbuyers.http import signed_in_user
 from bigbuyers.models import BulkEmail, ExportRecord, OutgoingEmail, User
 from bigbuyers.staff_views import staff_view
 
@@ -161,7 +162,7 @@ def bulk_email_action(*, people: Callable[[QuerySet[Any]], QuerySet[User]], sour
         if "compose" in request.POST and form.is_valid():
             bulk = bulk_email.prepare_bulk_email(
                 subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], people=recipients,
-                source=source, audience=describe(queryset), by=request.user, filters=action_selection(request),
+                source=source, audience=describe(queryset), by=signed_in_user(request), filters=action_selection(request),
             )
             return redirect("admin:bigbuyers_bulkemail_preview", bulk.pk)
         return TemplateResponse(request, "admin/bigbuyers/bulkemail_compose.html", {
@@ -196,7 +197,7 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
     show_full_result_count = False
 
     def get_urls(self) -> list[Any]:
-        def view(function: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def view(function: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
             return staff_view(function, permission=BULK_EMAIL_PERMISSION, site=self.admin_site)
 
         return [
@@ -227,7 +228,7 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
         if request.method != "POST":
             return redirect("admin:bigbuyers_bulkemail_preview", bulk_email_id)
         bulk = self._get(request, bulk_email_id)
-        if bulk_email.send_bulk_email(bulk, by=request.user):
+        if bulk_email.send_bulk_email(bulk, by=signed_in_user(request)):
             self.message_user(request, ngettext("The e-mail is on its way to %(count)d person.",
                                                 "The e-mail is on its way to %(count)d people.", bulk.recipient_count)
                               % {"count": bulk.recipient_count}, messages.SUCCESS)

@@ -18,7 +18,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from bigbuyers.staff_sessions import staff_power
 
@@ -36,11 +37,11 @@ def holds(request: HttpRequest, permission: str) -> bool:
     return codename.startswith("view_") and staff_power(request, f"{app_label}.change_{codename[5:]}")
 
 
-def staff_view(view: Callable[..., HttpResponse], *, permission: Permission,
-               site: admin.AdminSite | None = None) -> Callable[..., HttpResponse]:
+def staff_view(view: Callable[..., HttpResponseBase], *, permission: Permission,
+               site: admin.AdminSite | None = None) -> Callable[..., HttpResponseBase]:
     """`view` behind the admin's sign-in (a staff session) and `permission` (403 without it)."""
 
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         needed = permission(*args, **kwargs) if callable(permission) else permission
         for name in (needed,) if isinstance(needed, str) else needed:
             if not holds(request, name):

@@ -40,11 +40,11 @@ class DemandPictureMixin:
         country_chart = bar_chart(
             chart_id="chart-countries", title=_("Responding bodies per country"),
             description=_("Number of bodies that answered, per country; the table below gives them per area too."),
-            rows=[(row.label, [row.bodies]) for row in picture.by_country], series=[_("Bodies")])
+            rows=[(str(row.label), [row.bodies]) for row in picture.by_country], series=[_("Bodies")])
         type_chart = bar_chart(
             chart_id="chart-types", title=_("Responding bodies per type of body"),
             description=_("Number of bodies that answered, per type of body; the table below gives them per area."),
-            rows=[(row.label, [row.bodies]) for row in picture.by_body_type], series=[_("Bodies")])
+            rows=[(str(row.label), [row.bodies]) for row in picture.by_body_type], series=[_("Bodies")])
         cpv_chart = bar_chart(
             chart_id="chart-cpv", title=_("Bodies per CPV division"),
             description=_("Number of bodies that plan purchases in each CPV division; the table below gives the "

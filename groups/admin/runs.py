@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
+from bigbuyers.http import signed_in_user
 from bigbuyers.numbers import number, percent
 from bigbuyers.staff_views import staff_view
 from groups.admin.demand import DemandPictureMixin
@@ -160,7 +162,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: MatchingRun, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = signed_in_user(request)
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: MatchingRun | None = None) -> bool:
@@ -221,10 +223,10 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
     # --- Pages and buttons -----------------------------------------------------------------------------
 
     def get_urls(self) -> list[Any]:
-        def viewing(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def viewing(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
             return staff_view(view, permission="groups.view_matchingrun", site=self.admin_site)
 
-        def changing(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def changing(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
             return staff_view(view, permission="groups.change_matchingrun", site=self.admin_site)
 
         copying = staff_view(require_POST(self.copy_view), site=self.admin_site,
@@ -289,7 +291,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
 
     def copy_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         run = self._run(run_id)
-        copy = services.copy_run(run, by=request.user)
+        copy = services.copy_run(run, by=signed_in_user(request))
         self.message_user(request, _("A new draft with the same parameters, pins and exclusions. Change what you "
                                      "need, save, then solve it."), messages.SUCCESS)
         return self._back(copy)
@@ -299,7 +301,7 @@ class MatchingRunAdmin(DemandPictureMixin, admin.ModelAdmin):
         run = self._run(run_id)
         if request.method == "POST":
             try:
-                groups = services.publish_run(run, by=request.user)
+                groups = services.publish_run(run, by=signed_in_user(request))
             except services.CannotPublish as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

@@ -21,6 +21,7 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from bigbuyers.admin import RecordInline
+from bigbuyers.http import signed_in_user
 from bigbuyers.staff_views import staff_view
 from surveys.admin import dashboard
 from surveys.country_groups import COUNTRY_GROUPS, EU
@@ -178,7 +179,7 @@ class CampaignAdmin(TranslationAdmin):
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: forms.ModelForm, change: bool) -> None:
         """Through the service: a change of the country policy is recorded and re-evaluates the responses."""
-        policy_change = save_campaign(obj, by=request.user)
+        policy_change = save_campaign(obj, by=signed_in_user(request))
         if policy_change is None:
             return
         changed, kept = policy_change_counts(policy_change)
@@ -220,7 +221,7 @@ class CampaignAdmin(TranslationAdmin):
         campaign = get_object_or_404(Campaign, pk=campaign_id)
         form = ExtendDeadlineForm(request.POST or None, campaign=campaign)
         if request.method == "POST" and form.is_valid():
-            extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=request.user,
+            extend_deadline(campaign, new_deadline=form.cleaned_data["new_deadline"], by=signed_in_user(request),
                             reason=form.cleaned_data["reason"])
             self.message_user(request, _("The deadline is extended; drafts are told by e-mail."), messages.SUCCESS)
             return redirect("admin:surveys_campaign_change", campaign.pk)

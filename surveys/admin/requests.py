@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bigbuyers.http import signed_in_user
 from surveys.models import AccessRequest, LateRequest, RequestStatus
 from surveys.services.deadlines import decide_late_request
 
@@ -34,7 +35,7 @@ class LateRequestAdmin(admin.ModelAdmin):
     def _decide(self, request: HttpRequest, queryset: QuerySet[LateRequest], accept: bool) -> None:
         pending = queryset.filter(status=RequestStatus.PENDING).select_related("response__campaign")
         for late in pending:
-            decide_late_request(late, accept=accept, by=request.user, note=late.decision_note)
+            decide_late_request(late, accept=accept, by=signed_in_user(request), note=late.decision_note)
         self.message_user(request, ngettext("%(count)d request decided; the respondent is told by e-mail.",
                                             "%(count)d requests decided; the respondents are told by e-mail.",
                                             len(pending)) % {"count": len(pending)})

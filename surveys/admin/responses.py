@@ -22,6 +22,7 @@ from django_countries import countries
 
 from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, RecordInline, bulk_email_action, export_action
 from bigbuyers.exports import ExportTable
+from bigbuyers.http import signed_in_user
 from bigbuyers.models import User
 from bigbuyers.paginators import EstimatedCountPaginator
 from bigbuyers.staff_views import staff_view
@@ -227,7 +228,7 @@ class ResponseAdmin(ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
             if form.is_valid():
                 needed_review = response.eligibility == Outcome.NEEDS_REVIEW
                 decision = decide_eligibility(response, outcome=form.cleaned_data["outcome"],
-                                              reason=form.cleaned_data["reason"], by=request.user)
+                                              reason=form.cleaned_data["reason"], by=signed_in_user(request))
                 self.message_user(request, _("Decision recorded: %(organisation)s is “%(outcome)s”.") % {
                     "organisation": response.organisation.name, "outcome": decision.get_outcome_display()},
                     messages.SUCCESS)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bigbuyers.http import signed_in_user
 from surveys import selectors
 from surveys.eligibility import BodyType
 from surveys.forms import (
@@ -144,7 +145,7 @@ def copy_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> Htt
     form = CopyForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.copy_questionnaire(form.cleaned_data["source"], campaign, by=request.user)
+            count = services.copy_questionnaire(form.cleaned_data["source"], campaign, by=signed_in_user(request))
         except services.QuestionnaireHasAnswers:
             form.add_error(None, _("This campaign's questions already have answers: its questionnaire cannot be "
                                    "replaced. Change it question by question instead."))
@@ -176,7 +177,7 @@ def import_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> H
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = import_questionnaire(campaign, form.cleaned_data["workbook"], by=request.user)
+            count = import_questionnaire(campaign, form.cleaned_data["workbook"], by=signed_in_user(request))
         except XLSFormError as error:
             problems = error.problems
         except services.QuestionnaireHasAnswers:
