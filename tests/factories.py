@@ -217,6 +217,12 @@ class EventFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
+def past_study_visit(community: object, **fields: object) -> object:
+    """An in-person event of `community` that started yesterday: travel to it can be claimed."""
+    return EventFactory(community=community, kind="study_visit", in_person=True, place="Lindenau depot",
+                        starts_at=timezone.now() - dt.timedelta(days=1), **fields)
+
+
 # Group formation ------------------------------------------------------------------------------------------
 
 def submitted_body(campaign: Campaign, interests: dict[str, int], *, email: str | None = None, country: str = "FR",

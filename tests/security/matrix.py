@@ -3,7 +3,7 @@
 Each URL name has a row: how to build its address from a test world, the method, and the status each
 kind of person gets. `check_matrix` visits them all and returns what differs, and any URL that has
 no row at all, so that a new page without a row (or with a forgotten access check) is reported.
-The communities' own table (tests/communities/test_community_access.py) supplies their rows.
+The communities' own table (tests/communities/test_permissions.py) supplies their rows.
 
 The admin is checked apart: every list model by model (`check_admin`), and every admin URL our apps add
 (`check_admin_urls`, rows in tests/security/admin_rows.py): each must be a bigbuyers.staff_views.staff_view,
@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import signin
-from tests.communities import test_community_access as communities_table
+from tests.communities import test_permissions as communities_table
 
 # "staff" is the secretariat (the Secretariat group, signed in with the password); "staff_no_permissions"
 # is staff with no permission at all (password); "staff_by_link" is a superuser signed in with an e-mailed

@@ -20,7 +20,7 @@ from groups.services import formation
 from groups.services.interviews import booking_token
 from surveys.models import Response
 from surveys.steps import STEP_SLUGS
-from tests.communities.test_community_access import build_world
+from tests.communities.test_permissions import build_world
 from tests.factories import CampaignFactory, ResponseFactory, UserFactory
 from tests.security import matrix
 from tests.security.growth import furnish

@@ -1,6 +1,6 @@
 """Eligibility in the survey: the services that store, decide and re-evaluate it, and what respondents see.
 
-The rules themselves are tested in test_eligibility_rules.py; here they run through the models, the
+The rules themselves are tested in test_eligibility.py; here they run through the models, the
 services and the organisation step (test client), against the real database.
 """
 

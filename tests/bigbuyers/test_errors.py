@@ -42,10 +42,10 @@ def test_the_404_page_is_in_the_visitors_language_and_the_portals_layout(client,
 
 
 def test_the_500_page_renders_with_no_database_no_cache_and_no_context_processors(settings, monkeypatch):
-    settings.CACHES = {"default": {"BACKEND": "tests.bigbuyers.test_error_pages.BrokenCache"}}
+    settings.CACHES = {"default": {"BACKEND": "tests.bigbuyers.test_errors.BrokenCache"}}
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {
         **settings.TEMPLATES[0]["OPTIONS"],
-        "context_processors": ["tests.bigbuyers.test_error_pages.broken_context_processor"]}}]
+        "context_processors": ["tests.bigbuyers.test_errors.broken_context_processor"]}}]
 
     def no_database(self: object, *args: object, **kwargs: object) -> None:
         raise AssertionError("the database was used")

@@ -1,5 +1,5 @@
-"""More time in the admin: the responses' action and the late requests' "Accept" give the days of
-LATE_ADMISSION_DAYS, and their labels say that number, in the viewer's language."""
+"""surveys/admin/requests.py: accepting late requests gives LATE_ADMISSION_DAYS, and the "Accept" label says that
+number in the viewer's language."""
 
 from __future__ import annotations
 
@@ -10,23 +10,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import LateRequest, Response
+from surveys.models import LateRequest
 from tests.factories import CampaignFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_responses_action_gives_the_late_admission_days_and_says_so(staff_client, campaign, settings):
-    settings.LATE_ADMISSION_DAYS = 12
-    chosen, other = ResponseFactory(campaign=campaign), ResponseFactory(campaign=campaign)
-    url = reverse("admin:surveys_response_changelist")
-    assert "Give the selected respondents 12 more days" in staff_client.get(url).content.decode()
-
-    answer = staff_client.post(url, {"action": "more_time", ACTION_CHECKBOX_NAME: [chosen.pk]}, follow=True)
-
-    assert "1 respondent got 12 more days." in [str(m) for m in answer.context["messages"]]
-    assert Response.objects.get(pk=chosen.pk).personal_deadline == campaign.deadline + dt.timedelta(days=12)
-    assert Response.objects.get(pk=other.pk).personal_deadline is None
 
 
 def test_accepting_a_late_request_says_the_days_it_gives(staff_client, settings):
