@@ -121,13 +121,17 @@ def test_a_run_that_starts_while_another_is_going_stops_at_once(monkeypatch, cap
     holding, release = threading.Event(), threading.Event()
 
     def other_run() -> None:  # holds the run's lock on its own connection, as a run in another worker would
+        key = zlib.crc32(b"bigbuyers.send_due_reminders")
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [zlib.crc32(b"bigbuyers.send_due_reminders")])
-            holding.set()
-            release.wait(10)
+                cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+                holding.set()
+                release.wait(10)
+                # Released here, not by closing the connection: the server ends a closed session (and frees
+                # its locks) a moment after the client has gone, and the next run could still find it held.
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         finally:
-            connection.close()  # the lock goes with the connection
+            connection.close()
 
     thread = threading.Thread(target=other_run)
     thread.start()
