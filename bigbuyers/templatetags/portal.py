@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms, template
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
 from bigbuyers import quoting
 
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
+    from django_stubs_ext import StrOrPromise
+
+    # (the id of the field to focus, its label, the message), as the summary's template shows them
+    ErrorRow = tuple[str, StrOrPromise, StrOrPromise | ValidationError]
+
 register = template.Library()
 
 
-def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
+def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[ErrorRow]:
+    rows: list[ErrorRow] = []
     for message in form.non_field_errors():
         rows.append(("", "", message))
     for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+        if name == NON_FIELD_ERRORS or name not in form.fields:
             continue
         bound = form[name]
         # Radio and checkbox groups are labelled by their first input.
@@ -32,7 +40,7 @@ def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[tuple[str
 @register.inclusion_tag("includes/_error_summary.html")
 def error_summary(*items: Any) -> dict[str, Any]:
     """The error summary of the given forms and formsets, each error linked to its field."""
-    errors: list[tuple[str, str, str]] = []
+    errors: list[ErrorRow] = []
     for item in items:
         if isinstance(item, forms.BaseFormSet):
             if item.is_bound:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -44,9 +45,9 @@ class OrganisationAlreadyAnswering(Exception):
         self.response = response
 
 
-def response_for(user: User, campaign: Campaign) -> Response | None:
-    """The response `user` works on in `campaign`, if any."""
-    if not user.is_authenticated:
+def response_for(user: User | AnonymousUser, campaign: Campaign) -> Response | None:
+    """The response `user` works on in `campaign`, if any (None for a visitor who is not signed in)."""
+    if isinstance(user, AnonymousUser):
         return None
     # Through the person's one Respondent row for the campaign (a unique index), not a join that scans
     # the campaign's responses.
