@@ -223,8 +223,8 @@ class OfferStatus(models.TextChoices):
 
 
 class OfferRole(models.TextChoices):
-    """The role a body commits to in a group (the community role it gets: ROLE_OF_COMMITMENT in
-    communities/services/establishment.py)."""
+    """The role a body commits to in a group (the community role it gets:
+    communities.services.establishment.ROLE_OF_COMMITMENT)."""
 
     LEADER = "leader", _("Leader: coordinates the group and its work")
     BUYER = "buyer", _("Buyer: plans to buy together with the group")

@@ -46,8 +46,8 @@ class OrganisationAlreadyAnswering(Exception):
 
 
 def response_for(user: User | AnonymousUser, campaign: Campaign) -> Response | None:
-    """The response `user` works on in `campaign`, if any (None for a visitor who is not signed in)."""
-    if isinstance(user, AnonymousUser):
+    """The response `user` works on in `campaign`, if any (None for anonymous people)."""
+    if not user.is_authenticated:
         return None
     # Through the person's one Respondent row for the campaign (a unique index), not a join that scans
     # the campaign's responses.
