@@ -51,7 +51,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     exclude = ["body_html", "attachments", "claimed_at"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -130,12 +130,11 @@ def export_action(fmt: str, description: StrOrPromise, *, name: str = "") -> Cal
     """An admin action of an :class:`ExportActionsMixin`: the rows chosen, downloaded as `fmt` (csv, xlsx)
     through bigbuyers.exports (the permission checked again, the download recorded with the selection)."""
 
+    @admin.action(permissions=["export"], description=description)
     def action(modeladmin: ExportActionsMixin, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponseBase:
         table = modeladmin.export_table(queryset, filters=action_selection(request))
         return exports.download(request, kind=modeladmin.export_kind, fmt=fmt, table=table)
 
-    action.allowed_permissions = ("export",)  # type: ignore[attr-defined]
-    action.short_description = description  # type: ignore[attr-defined]
     action.__name__ = name or f"export_{fmt}"
     return action
 
@@ -156,6 +155,7 @@ def bulk_email_action(*, people: Callable[[QuerySet[Any]], QuerySet[User]], sour
     is sent. The ModelAdmin needs ``has_bulk_email_permission`` (:class:`BulkEmailActionMixin`).
     """
 
+    @admin.action(permissions=["bulk_email"], description=description)
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
         recipients = people(queryset).filter(is_active=True)
         form = BulkEmailForm(request.POST if "compose" in request.POST else None)
@@ -173,8 +173,6 @@ def bulk_email_action(*, people: Callable[[QuerySet[Any]], QuerySet[User]], sour
             "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         }, status=400 if form.errors else 200)
 
-    action.allowed_permissions = ("bulk_email",)  # type: ignore[attr-defined]
-    action.short_description = description  # type: ignore[attr-defined]
     action.__name__ = f"email_{source}"
     return action
 

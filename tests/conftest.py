@@ -18,24 +18,24 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture
-def user(db):  # type: ignore[no-untyped-def]
+def user(db):
     return UserFactory(email="anna.keller@lindenau.example")
 
 
 @pytest.fixture
-def staff(db):  # type: ignore[no-untyped-def]
+def staff(db):
     return StaffFactory(email="staff@secretariat.example")
 
 
 @pytest.fixture
-def staff_client(client, staff):  # type: ignore[no-untyped-def]
+def staff_client(client, staff):
     """The test client signed in as `staff` (a superuser): the admin as the same person a test checks for."""
     client.force_login(staff)
     return client
 
 
 @pytest.fixture
-def campaign(db):  # type: ignore[no-untyped-def]
+def campaign(db):
     return CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
 
 
@@ -50,7 +50,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(request, browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def page(request, browser, live_server) -> Iterator[object]:
     """A fresh browser page; CSP violations and page errors reported in the console fail the test.
 
     British English unless a test asks for another browser language:
@@ -69,7 +69,7 @@ def page(request, browser, live_server) -> Iterator[object]:  # type: ignore[no-
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def committed(django_capture_on_commit_callbacks):
     """`with committed(): service(...)` runs what the service queued for after its commit (e-mails)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
@@ -94,7 +94,7 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def ratelimit_clock(monkeypatch):  # type: ignore[no-untyped-def]
+def ratelimit_clock(monkeypatch):
     """The rate limits' clock, stopped in the middle of a window: a test's requests cannot straddle two
     windows (they are aligned on the clock), whatever time it runs at. A test may move `now`."""
     import types
@@ -143,7 +143,7 @@ def finished() -> Iterator[list[str]]:
 
     names: list[str] = []
 
-    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+    def record(sender=None, **kwargs):
         names.append(sender.name)
 
     task_postrun.connect(record, weak=False)
@@ -151,7 +151,7 @@ def finished() -> Iterator[list[str]]:
     task_postrun.disconnect(record)
 
 
-def wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
+def wait_for(condition, seconds: float = 15) -> None:
     """Wait until `condition()` is true, as a worker in another thread gets there."""
     import time
 

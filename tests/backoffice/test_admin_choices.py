@@ -32,7 +32,7 @@ def _listing_choices(form_class: type[forms.BaseForm], readonly: set[str]) -> li
     return found
 
 
-def _shows_its_form(model_admin: admin.ModelAdmin, request) -> bool:  # type: ignore[no-untyped-def]
+def _shows_its_form(model_admin: admin.ModelAdmin, request) -> bool:
     """Whether the admin shows its ModelForm: it may add, or change through Django's own change view."""
     custom_change_view = type(model_admin).change_view is not admin.ModelAdmin.change_view
     return model_admin.has_add_permission(request) or (

@@ -40,7 +40,7 @@ from tests.security.test_access_matrix import portal_world
 pytestmark = pytest.mark.django_db
 
 
-def _response(campaign, n: int) -> None:  # type: ignore[no-untyped-def]
+def _response(campaign, n: int) -> None:
     response = ResponseFactory(campaign=campaign, organisation=OrganisationFactory(name=f"Body {n}", country="FR"),
                                eligibility="needs_review" if n % 2 else "eligible", contact_name=f"Person {n}")
     interest(response, "hdev", 1 + n % 2)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 MESSAGE = {"subject": "Interviews & next steps", "body": "Dear respondent,\n\nThank you for answering <b>all</b>."}
 
 
-def _compose(client, url: str, action: str, selected: list[int], **extra: str):  # type: ignore[no-untyped-def]
+def _compose(client, url: str, action: str, selected: list[int], **extra: str):
     return client.post(url, {"action": action, "_selected_action": selected, **extra})
 
 

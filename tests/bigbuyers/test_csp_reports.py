@@ -33,11 +33,11 @@ REPORTS_API = [{
 }]
 
 
-def _send(client: Client, body: bytes | str, content_type: str = "application/csp-report"):  # type: ignore[no-untyped-def]
+def _send(client: Client, body: bytes | str, content_type: str = "application/csp-report"):
     return client.generic("POST", reverse("csp_report"), body, content_type=content_type)
 
 
-def _logged(caplog) -> list[str]:  # type: ignore[no-untyped-def]
+def _logged(caplog) -> list[str]:
     return [record.getMessage() for record in caplog.records if record.name == "bigbuyers.csp"]
 
 
@@ -106,7 +106,7 @@ def test_reports_are_rate_limited(client, settings, caplog):
 
 
 def test_no_view_goes_without_a_csrf_check_but_the_reports_and_the_one_click_unsubscribe():
-    def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
+    def walk(patterns, prefix=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 yield from walk(pattern.url_patterns, prefix + (f"{pattern.namespace}:" if pattern.namespace else ""))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def hung_database(monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def hung_database(monkeypatch) -> Iterator[None]:
     """The database's address answers TCP and nothing more, as a frozen postmaster (SIGSTOP) or a
     network partition: new connections hang. The test's own connection is untouched."""
     listener = socket.socket()

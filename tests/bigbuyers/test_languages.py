@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_signing_in_keeps_the_language_of_the_page(client):  # type: ignore[no-untyped-def]
+def test_signing_in_keeps_the_language_of_the_page(client):
     person = UserFactory(email="anna@lindenau.example")
     token = get_query_string(person).split("=", 1)[1]
     answer = client.post(reverse("signin_link"), {"token": token}, HTTP_ACCEPT_LANGUAGE="de")  # a German browser
@@ -25,7 +25,7 @@ def test_signing_in_keeps_the_language_of_the_page(client):  # type: ignore[no-u
     assert person.language == "de"
 
 
-def test_the_switcher_keeps_a_signed_in_persons_choice_and_nobody_elses(client):  # type: ignore[no-untyped-def]
+def test_the_switcher_keeps_a_signed_in_persons_choice_and_nobody_elses(client):
     person = UserFactory(email="marc@lyon.example")
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})  # anonymous: nothing to keep
     person.refresh_from_db()
@@ -41,7 +41,7 @@ def test_the_switcher_keeps_a_signed_in_persons_choice_and_nobody_elses(client):
 
 
 @pytest.mark.parametrize("language", ["", "fr", "de"])
-def test_an_email_without_a_request_is_written_in_the_recipients_language(committed, language):  # type: ignore[no-untyped-def]
+def test_an_email_without_a_request_is_written_in_the_recipients_language(committed, language):
     UserFactory(email="Eva@Westerhaven.example", language=language)
     with translation.override(language or "en"):
         signature = translation.gettext("Big Buyers secretariat")
@@ -55,13 +55,13 @@ def test_an_email_without_a_request_is_written_in_the_recipients_language(commit
         assert "Big Buyers secretariat" not in body
 
 
-def test_an_address_without_an_account_gets_the_default_language(committed):  # type: ignore[no-untyped-def]
+def test_an_address_without_an_account_gets_the_default_language(committed):
     with committed():
         queue_email(key="k", to="nobody@example.org", template="bulk", context={"subject": "S", "body": "B"})
     assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
 
 
-def test_a_deadline_reminder_is_written_in_the_respondents_language(committed):  # type: ignore[no-untyped-def]
+def test_a_deadline_reminder_is_written_in_the_respondents_language(committed):
     import datetime as dt
 
     from django.utils import timezone

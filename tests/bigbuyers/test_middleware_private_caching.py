@@ -15,7 +15,7 @@ from tests.factories import ResponseFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-def _private(answer) -> bool:  # type: ignore[no-untyped-def]
+def _private(answer) -> bool:
     cache_control = answer.get("Cache-Control", "")
     return "private" in cache_control and "no-store" in cache_control
 

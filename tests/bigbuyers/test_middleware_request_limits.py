@@ -18,13 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member(client):  # type: ignore[no-untyped-def]
+def member(client):
     membership = MembershipFactory(community=CommunityFactory(slug="hdev"))
     client.force_login(membership.user)
     return membership
 
 
-def _upload(client, size: int):  # type: ignore[no-untyped-def]
+def _upload(client, size: int):
     content = PDF_BYTES + b"%" * (size - len(PDF_BYTES))
     return client.post(reverse("communities:document_upload", args=["hdev"]), {
         "title": "Minutes", "classification": "confidential", "file": SimpleUploadedFile("minutes.pdf", content)})

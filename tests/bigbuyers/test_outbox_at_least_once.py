@@ -41,7 +41,7 @@ class Sink:
 
 
 @pytest.fixture
-def sink(settings) -> Iterator[Sink]:  # type: ignore[no-untyped-def]
+def sink(settings) -> Iterator[Sink]:
     server = Sink()
     server.controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

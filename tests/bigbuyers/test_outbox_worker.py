@@ -51,7 +51,7 @@ def test_outbox_is_drained_after_a_broker_outage(worker, monkeypatch):
 def test_failed_send_is_kept_with_its_error_and_retried_later(monkeypatch, db):
     email = OutgoingEmail.objects.create(key="smtp-down", to="a@b.example", subject="s", body_text="t", body_html="t")
 
-    def smtp_down(self, fail_silently=False):  # type: ignore[no-untyped-def]
+    def smtp_down(self, fail_silently=False):
         raise OSError("Connection refused")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", smtp_down)

@@ -35,7 +35,7 @@ MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)
 
 
-def _fake_source(reminders_to_yield: list[Reminder]):  # type: ignore[no-untyped-def]
+def _fake_source(reminders_to_yield: list[Reminder]):
     return lambda now: iter(reminders_to_yield)
 
 
@@ -44,7 +44,7 @@ def _reminder(key: str, due_at: dt.datetime, to: str = "eva@ville.example") -> R
                     due_at=due_at)
 
 
-def _use_sources(monkeypatch, *sources) -> None:  # type: ignore[no-untyped-def]
+def _use_sources(monkeypatch, *sources) -> None:
     monkeypatch.setattr(reminders, "reminder_sources", lambda: [(f"source{i}", s) for i, s in enumerate(sources)])
 
 
@@ -62,7 +62,7 @@ def test_due_reminders_are_queued_once_and_future_ones_wait(monkeypatch, django_
 
 
 def test_a_failing_source_does_not_stop_the_others(monkeypatch, caplog):
-    def broken(now: dt.datetime):  # type: ignore[no-untyped-def]
+    def broken(now: dt.datetime):
         raise RuntimeError("a bug in one app")
 
     now = timezone.now()
@@ -156,16 +156,16 @@ def test_reminder_step_picks_the_latest_reminder_due():
 
 
 @pytest.fixture
-def campaign_in_20_days(db):  # type: ignore[no-untyped-def]
+def campaign_in_20_days(db):
     return CampaignFactory(slug="bbwt", name="Big Buyers Working Together", time_zone="Europe/Brussels",
                            deadline=(timezone.now() + 20 * DAY).replace(microsecond=0))
 
 
-def _draft(campaign, email: str, country: str = "PT") -> Response:  # type: ignore[no-untyped-def]
+def _draft(campaign, email: str, country: str = "PT") -> Response:
     return response_by(campaign, email, country=country)
 
 
-def _run(now: dt.datetime, capture) -> list:  # type: ignore[no-untyped-def]
+def _run(now: dt.datetime, capture) -> list:
     before = len(mail.outbox)
     with capture(execute=True):
         reminders.send_due_reminders(now=now)
@@ -259,7 +259,7 @@ def test_every_respondent_of_a_draft_is_reminded_but_inactive_ones(campaign_in_2
 # --- Interview reminders ---------------------------------------------------------------------------
 
 @pytest.fixture
-def booked(campaign, committed):  # type: ignore[no-untyped-def]
+def booked(campaign, committed):
     slot = InterviewSlotFactory(campaign=campaign, interviewer=StaffFactory(email="ines@secretariat.example"),
                                 starts_at=(timezone.now() + 10 * DAY).replace(second=0, microsecond=0))
     response = interviewee(campaign, "eva@ville.example")

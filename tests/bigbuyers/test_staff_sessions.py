@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 ADMIN = "/admin/"
 
 
-def _to_admin_login(answer) -> bool:  # type: ignore[no-untyped-def]
+def _to_admin_login(answer) -> bool:
     return answer.status_code == 302 and answer["Location"].startswith(reverse("admin:login"))
 
 

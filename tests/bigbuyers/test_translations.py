@@ -117,7 +117,7 @@ def test_french_is_translated() -> None:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated_and_checked(language: str) -> None:
     entries = messages(language)
-    nplurals = int(re.search(r"nplurals=(\d+)", header(language))[1])  # type: ignore[index]
+    nplurals = int(re.search(r"nplurals=(\d+)", header(language))[1])
     assert len(entries) > 1000
     untranslated = [e.msgid for e in entries if not all(e.msgstr.values())]
     fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
@@ -166,9 +166,9 @@ def test_the_committed_mo_matches_the_po(language: str) -> None:
     for entry in messages(language):
         msgid = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
         if entry.msgid_plural is None:
-            found = {0: catalogue._catalog.get(msgid)}  # type: ignore[attr-defined]
+            found = {0: catalogue._catalog.get(msgid)}
         else:
-            found = {n: catalogue._catalog.get((msgid, n)) for n in entry.msgstr}  # type: ignore[attr-defined]
+            found = {n: catalogue._catalog.get((msgid, n)) for n in entry.msgstr}
         if found != entry.msgstr:
             stale.append(entry.msgid)
     assert not stale, f"{len(stale)} messages differ in the .mo: run compilemessages ({stale[:3]})"
@@ -176,7 +176,7 @@ def test_the_committed_mo_matches_the_po(language: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_home_page_is_shown_in_the_browsers_language(client, campaign, language: str) -> None:  # type: ignore[no-untyped-def]
+def test_home_page_is_shown_in_the_browsers_language(client, campaign, language: str) -> None:
     translated = {e.msgid: e.msgstr[0] for e in messages(language) if e.msgid_plural is None}
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'<html lang="{language}">' in page
@@ -188,7 +188,7 @@ def test_home_page_is_shown_in_the_browsers_language(client, campaign, language:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_the_language_chosen_in_the_header_is_kept(client, campaign, language: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_language_chosen_in_the_header_is_kept(client, campaign, language: str) -> None:
     translated = {e.msgid: e.msgstr[0] for e in messages(language) if e.msgid_plural is None}
     answer = client.post(reverse("set_language"), {"language": language, "next": reverse("home")},
                          HTTP_ACCEPT_LANGUAGE="en")
@@ -212,7 +212,7 @@ def test_an_html_email_names_the_language_it_is_written_in(language: str) -> Non
 @pytest.mark.parametrize(("language", "written"), [
     ("en", "13 January 2027, 23:59"), ("fr", "13 janvier 2027 23:59"), ("de", "13. Januar 2027 23:59"),
 ])
-def test_dates_are_written_as_each_language_writes_them(client, language: str, written: str) -> None:  # type: ignore[no-untyped-def]
+def test_dates_are_written_as_each_language_writes_them(client, language: str, written: str) -> None:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
@@ -239,7 +239,7 @@ def test_every_field_of_the_portals_models_has_a_translatable_name() -> None:
 
 
 @pytest.mark.django_db
-def test_the_error_summary_writes_label_and_message_as_each_language_does(client, user, campaign) -> None:  # type: ignore[no-untyped-def]
+def test_the_error_summary_writes_label_and_message_as_each_language_does(client, user, campaign) -> None:
     client.force_login(user)
     url = reverse("survey_step", args=[campaign.slug, "organisation"])
     french = html.unescape(client.post(url, {}, HTTP_ACCEPT_LANGUAGE="fr").content.decode())

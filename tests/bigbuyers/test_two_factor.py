@@ -44,7 +44,7 @@ def enrolled_staff(email: str = "enrolled@secretariat.example") -> tuple[object,
     return staff, TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
 
 
-def sign_in_with_password(client, staff):  # type: ignore[no-untyped-def]
+def sign_in_with_password(client, staff):
     return client.post(reverse("admin:login") + f"?next={ADMIN}", {"username": staff.email, "password": PASSWORD})
 
 

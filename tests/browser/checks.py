@@ -21,7 +21,7 @@ ADMIN_SCRIPTS_NU = (('An “input” element with a “type” attribute whose v
                      '“autocomplete” attribute'),)  # inlines.js, on the inline formsets' management forms
 
 
-def axe_violations(page, *, preload: bool = True) -> list[dict]:  # type: ignore[no-untyped-def]
+def axe_violations(page, *, preload: bool = True) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations on the page as it is now.
 
     The script is evaluated through the DevTools protocol, which the page's CSP does not govern,
@@ -63,7 +63,7 @@ def html_errors(documents: dict[str, str]) -> dict[str, list[str]]:
     return errors
 
 
-def check_pages(page, visits, users, live_server, *, after=None) -> None:  # type: ignore[no-untyped-def]
+def check_pages(page, visits, users, live_server, *, after=None) -> None:
     """Open each of `visits` (tests/browser/pages.py) as its person, press its main button when it asks,
     and fail on any serious axe-core violation or Nu HTML Checker error. `after(visit, answer)` adds a
     test's own checks on each page, once it is shown."""

@@ -12,7 +12,7 @@ from bigbuyers import outbox
 from bigbuyers.models import OutgoingEmail
 
 
-def sign_in(context, user, live_server, *, code_given: bool = False,  # type: ignore[no-untyped-def]
+def sign_in(context, user, live_server, *, code_given: bool = False,
             password: bool | None = None) -> None:
     """Give the browser context a session of `user`: as the e-mailed link would, or, for staff (or with
     `password`), as the admin's password sign-in would; with `code_given`, a session that has also given
@@ -51,7 +51,7 @@ def flush_outbox() -> None:
         outbox.send_email_now(email_id)
 
 
-def staff_with_app(email: str = "two-factor@bigbuyers.example"):  # type: ignore[no-untyped-def]
+def staff_with_app(email: str = "two-factor@bigbuyers.example"):
     """A staff member with a confirmed authenticator app (two-factor authentication on)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

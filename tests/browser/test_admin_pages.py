@@ -31,7 +31,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _secretariat_world(staff) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _secretariat_world(staff) -> dict[str, object]:
     """A campaign with answers (CPV codes of two divisions, one not in the vocabulary), a solved run and a
     draft with a pinned and an excluded body, a booked interview, and a community with an event and a claim."""
     campaign = CampaignFactory(slug="bbwt", name="Big Buyers Working Together", expected_groups=2)
@@ -62,7 +62,7 @@ def _secretariat_world(staff) -> dict[str, object]:  # type: ignore[no-untyped-d
             "interview": interview.pk, "community": community.pk, "event": event.pk}
 
 
-def test_the_secretariats_admin_pages_are_accessible_and_valid(page, live_server):  # type: ignore[no-untyped-def]
+def test_the_secretariats_admin_pages_are_accessible_and_valid(page, live_server):
     staff = StaffFactory(email="secretariat@bigbuyers.example")
     ids = _secretariat_world(staff)
     check_pages(page, admin_pages(ids), {"staff": staff}, live_server)

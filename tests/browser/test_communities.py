@@ -15,7 +15,7 @@ from tests.factories import PDF_BYTES, CommunityFactory, EventFactory, Membershi
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _community():  # type: ignore[no-untyped-def]
+def _community():
     community = CommunityFactory(slug="hdev", name="Heavy-duty electric vehicles")
     leader = MembershipFactory(community=community, role="leader",
                                user=UserFactory(email="leader@montclair.example", full_name="Claire Dubois")).user
@@ -24,12 +24,12 @@ def _community():  # type: ignore[no-untyped-def]
     return community, leader, member
 
 
-def _as(page, user, live_server) -> None:  # type: ignore[no-untyped-def]
+def _as(page, user, live_server) -> None:
     page.context.clear_cookies()
     sign_in(page.context, user, live_server)
 
 
-def test_leader_posts_a_thread_and_a_member_replies(page, live_server):  # type: ignore[no-untyped-def]
+def test_leader_posts_a_thread_and_a_member_replies(page, live_server):
     community, leader, member = _community()
     _as(page, leader, live_server)
     page.goto("/communities/mine/")
@@ -53,7 +53,7 @@ def test_leader_posts_a_thread_and_a_member_replies(page, live_server):  # type:
     assert page.get_by_text("Anna Keller").first.is_visible()
 
 
-def test_member_uploads_a_confidential_document_that_an_outsider_cannot_get(page, live_server, tmp_path):  # type: ignore[no-untyped-def]
+def test_member_uploads_a_confidential_document_that_an_outsider_cannot_get(page, live_server, tmp_path):
     community, _leader, member = _community()
     pdf = Path(tmp_path) / "Specifications for e-trucks.pdf"
     pdf.write_bytes(PDF_BYTES)
@@ -78,7 +78,7 @@ def test_member_uploads_a_confidential_document_that_an_outsider_cannot_get(page
     assert answer is not None and answer.status == 404
 
 
-def test_full_event_waiting_list_cancellation_promotes_and_emails(page, live_server):  # type: ignore[no-untyped-def]
+def test_full_event_waiting_list_cancellation_promotes_and_emails(page, live_server):
     community, leader, member = _community()
     waiting = MembershipFactory(community=community, user=UserFactory(email="waiting@valdoro.example")).user
     event = EventFactory(community=community, title="Market dialogue on e-trucks", capacity=1, created_by=leader)
@@ -109,7 +109,7 @@ def test_full_event_waiting_list_cancellation_promotes_and_emails(page, live_ser
     page.get_by_text("You are registered.", exact=True).wait_for()
 
 
-def test_guest_invited_by_email_registers_for_their_one_event(page, live_server):  # type: ignore[no-untyped-def]
+def test_guest_invited_by_email_registers_for_their_one_event(page, live_server):
     community, leader, _member = _community()
     event = EventFactory(community=community, title="Producers' pitching session", kind="pitching_session",
                          capacity=20, created_by=leader)

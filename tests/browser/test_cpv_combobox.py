@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def respondent(page, live_server):  # type: ignore[no-untyped-def]
+def respondent(page, live_server):
     campaign = CampaignFactory(slug="open")
     user = UserFactory(email="buyer@lindenau.example")
     response = ResponseFactory(campaign=campaign, respondent=user, steps_done=list(STEP_SLUGS))
@@ -25,7 +25,7 @@ def respondent(page, live_server):  # type: ignore[no-untyped-def]
     return response
 
 
-def test_a_code_is_found_by_words_and_chosen_with_the_keyboard(page, respondent):  # type: ignore[no-untyped-def]
+def test_a_code_is_found_by_words_and_chosen_with_the_keyboard(page, respondent):
     page.goto("/campaigns/open/survey/purchases/")
     page.get_by_label("Product, service or work").fill("Electric city buses")
     box = page.get_by_role("combobox", name="CPV code (optional)")
@@ -66,7 +66,7 @@ def test_a_code_is_found_by_words_and_chosen_with_the_keyboard(page, respondent)
     assert PlannedPurchase.objects.get(response=respondent).cpv_code == "34144910-0"
 
 
-def test_without_javascript_the_codes_found_are_listed_to_choose_from(browser, live_server, respondent):  # type: ignore[no-untyped-def]
+def test_without_javascript_the_codes_found_are_listed_to_choose_from(browser, live_server, respondent):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     sign_in(context, respondent.respondents.get().user, live_server)
     page = context.new_page()

@@ -15,12 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def campaign_2023(db):  # type: ignore[no-untyped-def]
+def campaign_2023(db):
     return CampaignFactory(slug="bbwt", name="Big Buyers Working Together",
                            eligible_country_groups=["EU", "EEA"], reimbursed_country_groups=["EU", "EEA"])
 
 
-def _answer_organisation(page, live_server, campaign, *, name: str, country: str, body_type: str) -> None:  # type: ignore[no-untyped-def]
+def _answer_organisation(page, live_server, campaign, *, name: str, country: str, body_type: str) -> None:
     sign_in(page.context, UserFactory(), live_server)
     page.goto(f"/campaigns/{campaign.slug}/survey/organisation/")
     page.get_by_label("Name of the organisation").fill(name)
@@ -36,7 +36,7 @@ def _answer_organisation(page, live_server, campaign, *, name: str, country: str
                                                "campaign (EU-27, EEA)")),
 ])
 def test_body_that_cannot_take_part_sees_why_and_the_observer_group_offer(
-        page, live_server, campaign_2023, name, country, body_type, why):  # type: ignore[no-untyped-def]
+        page, live_server, campaign_2023, name, country, body_type, why):
     _answer_organisation(page, live_server, campaign_2023, name=name, country=country, body_type=body_type)
 
     page.get_by_role("heading", name="Can your organisation take part?").wait_for()
@@ -54,7 +54,7 @@ def test_body_that_cannot_take_part_sees_why_and_the_observer_group_offer(
     page.get_by_role("heading", name="Contact person").wait_for()
 
 
-def test_municipality_is_told_it_can_take_part_and_continues_to_the_contact_step(page, live_server, campaign_2023):  # type: ignore[no-untyped-def]
+def test_municipality_is_told_it_can_take_part_and_continues_to_the_contact_step(page, live_server, campaign_2023):
     _answer_organisation(page, live_server, campaign_2023, name="Oslo kommune", country="NO", body_type="Local authority")
 
     page.get_by_role("heading", name="Contact person").wait_for()
@@ -66,7 +66,7 @@ def test_municipality_is_told_it_can_take_part_and_continues_to_the_contact_step
     assert Response.objects.get(organisation__name="Oslo kommune").eligibility == Outcome.ELIGIBLE
 
 
-def test_body_that_needs_review_is_told_the_secretariat_will_check_and_goes_on(page, live_server, campaign_2023):  # type: ignore[no-untyped-def]
+def test_body_that_needs_review_is_told_the_secretariat_will_check_and_goes_on(page, live_server, campaign_2023):
     _answer_organisation(page, live_server, campaign_2023, name="Syndicat mixte des eaux", country="FR",
                          body_type="Other, or not sure")
 

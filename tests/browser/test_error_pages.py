@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("page", ["en-GB", "fr-FR", "de-DE"], indirect=True)
-def test_the_error_pages_are_accessible_and_valid(page, monkeypatch):  # type: ignore[no-untyped-def]
+def test_the_error_pages_are_accessible_and_valid(page, monkeypatch):
     failure: dict[str, type[Exception] | None] = {"error": None}
 
     def campaigns(*args: object, **kwargs: object) -> list[object]:

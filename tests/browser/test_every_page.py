@@ -26,7 +26,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _interview_data(campaign, booked_response) -> None:  # type: ignore[no-untyped-def]
+def _interview_data(campaign, booked_response) -> None:
     """Open times in `campaign` (the booking page lists them), and an interview booked for `booked_response`."""
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
     InterviewSlotFactory(campaign=campaign, starts_at=start)
@@ -34,7 +34,7 @@ def _interview_data(campaign, booked_response) -> None:  # type: ignore[no-untyp
     book_interview(booked_response, slot=InterviewSlotFactory(campaign=booked_response.campaign, starts_at=start))
 
 
-def _public_buyers():  # type: ignore[no-untyped-def]
+def _public_buyers():
     """An open and a closed campaign, and the public buyers the registry's pages are opened as: a respondent
     with every step saved (and a draft in the closed campaign), a newcomer, a body that is not eligible and
     one whose eligibility needs review."""
@@ -57,7 +57,7 @@ def _public_buyers():  # type: ignore[no-untyped-def]
     return campaign, closed, users, closed_response
 
 
-def _own_questions(campaign) -> None:  # type: ignore[no-untyped-def]
+def _own_questions(campaign) -> None:
     """A page of the campaign's own questions after the areas: every kind, one asked per area, and one shown on
     a condition of the same page (its condition in words)."""
     from tests.questionnaire.build import pages, question
@@ -75,7 +75,7 @@ def _own_questions(campaign) -> None:  # type: ignore[no-untyped-def]
     question(plans, "site", "url", "Strategy online")
 
 
-def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[no-untyped-def]
+def test_every_page_is_accessible_and_valid(page, live_server):
     campaign, closed, users, closed_response = _public_buyers()
     _interview_data(campaign, closed_response)
     users |= {"staff": StaffFactory(email="secretariat@bigbuyers.example"), "staff-with-app": staff_with_app()}
@@ -88,7 +88,7 @@ def test_every_page_is_accessible_and_valid(page, live_server):  # type: ignore[
     check_pages(page, visits + staff_pages(campaign.pk), users, live_server)
 
 
-def _report_data(campaign) -> None:  # type: ignore[no-untyped-def]
+def _report_data(campaign) -> None:
     """Submitted answers, so that the dashboard and the report draw their charts."""
     from surveys.models import AreaChallenge, PlannedPurchase
 
@@ -102,7 +102,7 @@ def _report_data(campaign) -> None:  # type: ignore[no-untyped-def]
         PlannedPurchase.objects.create(response=response, description="Electric buses", cpv_code="34144910-0")
 
 
-def _community_data(campaign):  # type: ignore[no-untyped-def]
+def _community_data(campaign):
     """A closed community with one of everything the community pages show, and an open one."""
     from decimal import Decimal
 
@@ -183,12 +183,12 @@ def _formation_data() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("page", ["fr-FR", "de-DE"], indirect=True)
-def test_the_public_buyers_pages_are_accessible_and_valid_in_french_and_german(page, live_server):  # type: ignore[no-untyped-def]
+def test_the_public_buyers_pages_are_accessible_and_valid_in_french_and_german(page, live_server):
     """Translations carry markup (links inside sentences) and longer words: the same checks in each language."""
     campaign, closed, users, _closed_response = _public_buyers()
     language = page.evaluate("navigator.language")[:2]
 
-    def in_the_language(visit, answer):  # type: ignore[no-untyped-def]
+    def in_the_language(visit, answer):
         assert page.locator("html").get_attribute("lang") == language, visit
 
     check_pages(page, pages(campaign.slug, closed.slug), users, live_server, after=in_the_language)

@@ -30,7 +30,7 @@ BODIES = [
 ]
 
 
-def _sign_in_to_the_admin(page, staff) -> None:  # type: ignore[no-untyped-def]
+def _sign_in_to_the_admin(page, staff) -> None:
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", staff.email)
     page.fill("#id_password", "staff-password-123")
@@ -38,7 +38,7 @@ def _sign_in_to_the_admin(page, staff) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("heading", name="Campaigns, responses and communities").wait_for()
 
 
-def test_staff_run_and_publish_a_matching_then_bodies_accept_or_decline_and_observe(page, browser, live_server):  # type: ignore[no-untyped-def]
+def test_staff_run_and_publish_a_matching_then_bodies_accept_or_decline_and_observe(page, browser, live_server):
     campaign = CampaignFactory(slug="bbwt-2023", name="Big Buyers Working Together 2023", expected_groups=3,
                                areas=[(code, name) for code, name, _description in AREAS_2023])
     bodies = {name: submitted_body(campaign, interests, country=country, name=name,

@@ -17,7 +17,7 @@ from tests.factories import CampaignFactory, InterviewSlotFactory, StaffFactory,
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _willing(campaign, email: str, country: str):  # type: ignore[no-untyped-def]
+def _willing(campaign, email: str, country: str):
     return interviewee(campaign, email, country=country, interview_mode="video", interview_availability=["tue_am"])
 
 
@@ -25,7 +25,7 @@ def _next_weekday_at(hour: int, zone: str) -> dt.datetime:
     return weekday_at(3, hour, zone)
 
 
-def test_respondent_books_from_the_link_and_a_second_person_finds_it_taken(page, browser, live_server):  # type: ignore[no-untyped-def]
+def test_respondent_books_from_the_link_and_a_second_person_finds_it_taken(page, browser, live_server):
     campaign = CampaignFactory(slug="bbwt", name="Big Buyers Working Together", time_zone="Europe/Brussels")
     interviewer = StaffFactory(email="ines@secretariat.example", full_name="Inès Moreau")
     ten = _next_weekday_at(10, "Europe/Paris")
@@ -68,7 +68,7 @@ def test_respondent_books_from_the_link_and_a_second_person_finds_it_taken(page,
     assert booked == {eva.pk: ten, jan.pk: ten + dt.timedelta(hours=1)}
 
 
-def test_respondent_cancels_from_the_page(page, live_server):  # type: ignore[no-untyped-def]
+def test_respondent_cancels_from_the_page(page, live_server):
     campaign = CampaignFactory(slug="bbwt")
     slot = InterviewSlotFactory(campaign=campaign, starts_at=_next_weekday_at(9, "Europe/Lisbon"))
     response = _willing(campaign, "ana@camara-lisboa.example", "PT")

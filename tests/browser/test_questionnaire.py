@@ -18,7 +18,7 @@ from tests.factories import CampaignFactory, ResponseFactory, StaffFactory, User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_secretariat_builds_a_conditional_question_that_a_respondent_answers_in_french(page, live_server):  # type: ignore[no-untyped-def]
+def test_the_secretariat_builds_a_conditional_question_that_a_respondent_answers_in_french(page, live_server):
     campaign = CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
     staff = StaffFactory(email="secretariat@bigbuyers.example")
     sign_in(page.context, staff, live_server)

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EMAIL = "eva.devries@westerhaven.example"
 
 
-def _ask_for_link(page, slug: str) -> None:  # type: ignore[no-untyped-def]
+def _ask_for_link(page, slug: str) -> None:
     page.goto(f"/campaigns/{slug}/")
     page.get_by_role("link", name="Start the survey").click()
     page.get_by_label("Your work e-mail address").fill(EMAIL)
@@ -25,12 +25,12 @@ def _ask_for_link(page, slug: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("heading", name="Check your e-mail").wait_for()
 
 
-def _follow_link(page) -> None:  # type: ignore[no-untyped-def]
+def _follow_link(page) -> None:
     page.goto(link_in_last_email(EMAIL))
     page.locator("main").get_by_role("button", name="Sign in").click()
 
 
-def test_new_respondent_answers_leaves_resumes_and_submits(page):  # type: ignore[no-untyped-def]
+def test_new_respondent_answers_leaves_resumes_and_submits(page):
     campaign = CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
     _ask_for_link(page, campaign.slug)
     _follow_link(page)
@@ -89,7 +89,7 @@ def test_new_respondent_answers_leaves_resumes_and_submits(page):  # type: ignor
     assert "Electric refuse trucks" in confirmation[0].body and "Tuesday morning" in confirmation[0].body
 
 
-def test_deadline_passing_while_typing_refuses_the_save_but_keeps_the_text(page, live_server):  # type: ignore[no-untyped-def]
+def test_deadline_passing_while_typing_refuses_the_save_but_keeps_the_text(page, live_server):
     campaign = CampaignFactory(slug="closing")
     response = ResponseFactory(campaign=campaign, recommendations="draft from yesterday")
     sign_in(page.context, response.respondents.get().user, live_server)

@@ -23,7 +23,7 @@ COUNT_COOKIE_WRITES = """
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
-def test_the_deadline_is_shown_in_the_browsers_own_time_zone(browser, live_server, zone):  # type: ignore[no-untyped-def]
+def test_the_deadline_is_shown_in_the_browsers_own_time_zone(browser, live_server, zone):
     campaign = CampaignFactory(slug="open", time_zone="Europe/Brussels")
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id=zone)
     context.add_init_script(COUNT_COOKIE_WRITES)

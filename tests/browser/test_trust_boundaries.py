@@ -17,12 +17,12 @@ from tests.factories import PDF_BYTES, CommunityFactory, MembershipFactory, Staf
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _checked(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _checked(page, name: str) -> None:
     assert not axe_violations(page), name
     assert not html_errors({name: page.content()}), name
 
 
-def test_a_staff_member_signed_in_by_link_gives_the_password_for_the_admin(page, live_server):  # type: ignore[no-untyped-def]
+def test_a_staff_member_signed_in_by_link_gives_the_password_for_the_admin(page, live_server):
     StaffFactory(email="secretariat@bigbuyers.example")
     page.goto("/signin/")
     page.get_by_label("E-mail address").fill("secretariat@bigbuyers.example")
@@ -41,7 +41,7 @@ def test_a_staff_member_signed_in_by_link_gives_the_password_for_the_admin(page,
     assert page.get_by_role("link", name="Two-factor authentication").is_visible()
 
 
-def test_a_body_larger_than_the_cap_gets_the_portals_page(page, live_server, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_a_body_larger_than_the_cap_gets_the_portals_page(page, live_server, settings, tmp_path):
     settings.COMMUNITY_UPLOAD_MAX_BYTES = 8 * 1024
     settings.MAX_REQUEST_BODY_BYTES = 16 * 1024
     membership = MembershipFactory(community=CommunityFactory(slug="hdev"))
@@ -59,7 +59,7 @@ def test_a_body_larger_than_the_cap_gets_the_portals_page(page, live_server, set
     assert not Document.objects.exists()
 
 
-def test_chromium_reports_a_violation_that_the_portal_logs(browser, live_server, caplog):  # type: ignore[no-untyped-def]
+def test_chromium_reports_a_violation_that_the_portal_logs(browser, live_server, caplog):
     # A context of its own: the `page` fixture fails a test on any CSP violation, which is the point here.
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()

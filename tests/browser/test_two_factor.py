@@ -17,10 +17,10 @@ from tests.factories import StaffFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_factor_pages_are_accessible_and_valid(page, live_server):  # type: ignore[no-untyped-def]
+def test_two_factor_pages_are_accessible_and_valid(page, live_server):
     users = {"staff": StaffFactory(email="secretariat@bigbuyers.example"), "staff-with-app": staff_with_app()}
 
-    def same_page_then_the_codes_message(visit, answer):  # type: ignore[no-untyped-def]
+    def same_page_then_the_codes_message(visit, answer):
         assert answer.status == 200 and answer.url == live_server.url + visit.path, visit
         if visit.submit_empty_form:
             assert "Enter the 6-digit code your app shows." in page.content(), visit
@@ -36,7 +36,7 @@ def _code(secret: str, *, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def test_staff_turn_on_two_factor_then_sign_in_with_a_code(page, live_server):  # type: ignore[no-untyped-def]
+def test_staff_turn_on_two_factor_then_sign_in_with_a_code(page, live_server):
     StaffFactory(email="secretariat@bigbuyers.example")
 
     def sign_in_with_password() -> None:

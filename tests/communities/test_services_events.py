@@ -94,7 +94,7 @@ def test_two_cancellations_at_the_same_moment_promote_two_different_people_and_n
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
-    def cancel(person) -> None:  # type: ignore[no-untyped-def]
+    def cancel(person) -> None:
         try:
             barrier.wait()
             cancel_registration(event, person)

@@ -39,13 +39,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member(client):  # type: ignore[no-untyped-def]
+def member(client):
     membership = MembershipFactory(community=CommunityFactory(slug="hdev"), user=UserFactory(email="m@city.example"))
     client.force_login(membership.user)
     return membership
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         answer = client.get(url)
     assert answer.status_code == 200, answer.status_code

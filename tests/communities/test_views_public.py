@@ -28,7 +28,7 @@ URL = "/communities/about/"
 
 
 @pytest.fixture
-def communities():  # type: ignore[no-untyped-def]
+def communities():
     closed_campaign = CampaignFactory(slug="bbwt-2023", name="Big Buyers Working Together 2023",
                                       deadline=timezone.now() - dt.timedelta(days=30))
     hdev = CommunityFactory(slug="hdev", name="Heavy-duty electric vehicles", campaign=closed_campaign,

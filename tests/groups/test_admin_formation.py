@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def campaign():  # type: ignore[no-untyped-def]
+def campaign():
     return CampaignFactory(areas=AREAS, expected_groups=2, name="Big Buyers Working Together")
 
 
-def _body_with_needs(campaign, index: int, country: str = "FR"):  # type: ignore[no-untyped-def]
+def _body_with_needs(campaign, index: int, country: str = "FR"):
     body = submitted_body(campaign, {"hdev": 2, "zecs": 1}, country=country, name=f"City {index}")
     hdev = campaign.areas.get(code="hdev")
     PlannedPurchase.objects.create(response=body, area=hdev, description=f"Electric buses {index}",

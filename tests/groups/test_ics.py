@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2030, 3, 12, 9, 30, tzinfo=dt.UTC)
 
 
-def _event(text: str):  # type: ignore[no-untyped-def]
+def _event(text: str):
     calendar = Calendar.from_ical(text)
     (event,) = calendar.walk("VEVENT")
     return calendar, event
 
 
 @pytest.fixture
-def interview(campaign, committed):  # type: ignore[no-untyped-def]
+def interview(campaign, committed):
     slot = InterviewSlotFactory(campaign=campaign, starts_at=START, duration=45,
                                 interviewer=StaffFactory(email="ines@secretariat.example", full_name="Inès Moreau"))
     response = ResponseFactory(campaign=campaign, respondent=UserFactory(email="eva@ville.example"),

@@ -16,7 +16,7 @@ from groups.services import formation as services
 pytestmark = pytest.mark.django_db
 
 
-def _link(message, path: str) -> str:  # type: ignore[no-untyped-def]
+def _link(message, path: str) -> str:
     return re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", message.body).group(1)
 
 

@@ -23,7 +23,7 @@ AREAS = [("hdev", "Heavy-duty electric vehicles"), ("zecs", "Zero-emission const
 
 
 @pytest.fixture
-def published(staff, committed):  # type: ignore[no-untyped-def]
+def published(staff, committed):
     """One HDEV group of three bodies (minimum 2) and one ZECS group of two, published, e-mails sent."""
     campaign = CampaignFactory(areas=AREAS, expected_groups=2)
     bodies = [submitted_body(campaign, {"hdev": 2}, email=f"buyer{i}@city{i}.example", name=f"City {i}")
@@ -39,12 +39,12 @@ def published(staff, committed):  # type: ignore[no-untyped-def]
     return run, bodies
 
 
-def _page(body, email: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def _page(body, email: str | None = None) -> str:
     respondent = body.respondents.select_related("user").get(**({"user__email": email} if email else {}))
     return reverse("offer_page", args=[services.offer_token(body, respondent.user)])
 
 
-def _offer(body) -> GroupOffer:  # type: ignore[no-untyped-def]
+def _offer(body) -> GroupOffer:
     return GroupOffer.objects.select_related("group__area").get(response=body)
 
 

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def campaign():  # type: ignore[no-untyped-def]
+def campaign():
     return CampaignFactory(areas=AREAS, expected_groups=2, name="Big Buyers Working Together")
 
 
 @pytest.fixture
-def solved(campaign, staff, committed):  # type: ignore[no-untyped-def]
+def solved(campaign, staff, committed):
     """Two groups of two: HDEV (Lindenau, Montclair with a colleague) and ZECS; Valdoro is not placed."""
     bodies = {
         "lindenau": submitted_body(campaign, {"hdev": 2, "zecs": 1}, email="anna@lindenau.example"),

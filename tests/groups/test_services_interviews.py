@@ -22,19 +22,19 @@ from tests.factories import CampaignFactory, InterviewSlotFactory, StaffFactory,
 pytestmark = pytest.mark.django_db
 
 
-def _willing(campaign, *, email: str, country: str = "FR", availability=("tue_am",), mode: str = "video", **extra):  # type: ignore[no-untyped-def]
+def _willing(campaign, *, email: str, country: str = "FR", availability=("tue_am",), mode: str = "video", **extra):
     return interviewee(campaign, email, country=country, interview_mode=mode, interview_availability=list(availability),
                        contact_phone="+33 1 23 45 67 89", **extra)
 
 
-def _ics(message) -> str:  # type: ignore[no-untyped-def]
+def _ics(message) -> str:
     (filename, content, _mimetype), = message.attachments
     assert filename.endswith(".ics")
     return content
 
 
 @pytest.fixture
-def slot(campaign):  # type: ignore[no-untyped-def]
+def slot(campaign):
     return InterviewSlotFactory(campaign=campaign, interviewer=StaffFactory(email="ines@secretariat.example",
                                                                             full_name="Inès Moreau"))
 

@@ -20,7 +20,7 @@ AREAS = [("hdev", "Heavy-duty electric vehicles"), ("zecs", "Zero-emission const
 
 
 @pytest.fixture
-def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
+def broker_down(monkeypatch):
     """Tasks are sent to a broker (not run in-process), which refuses every connection."""
     from celery import Task
 
@@ -38,7 +38,7 @@ def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def campaign():  # type: ignore[no-untyped-def]
+def campaign():
     campaign = CampaignFactory(areas=AREAS, expected_groups=1)
     for n in range(3):
         submitted_body(campaign, {"hdev": 2}, email=f"buyer{n}@city.example")

@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def campaign():  # type: ignore[no-untyped-def]
+def campaign():
     return CampaignFactory(areas=AREAS, expected_groups=2)
 
 
-def _solved(run: MatchingRun, committed) -> MatchingRun:  # type: ignore[no-untyped-def]
+def _solved(run: MatchingRun, committed) -> MatchingRun:
     with committed():
         assert services.queue_run(run)
     run.refresh_from_db()
@@ -128,7 +128,7 @@ def test_a_run_that_fails_is_marked_failed_with_the_error(campaign, staff, commi
     submitted_body(campaign, {"hdev": 2})
     run = services.create_run(campaign, by=staff, groups=1, min_size=1)
 
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise RuntimeError("solver crashed")
 
     monkeypatch.setattr(solving, "solve", broken)

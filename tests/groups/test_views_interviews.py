@@ -16,7 +16,7 @@ from tests.groups.booking import paris_time, ready_to_book
 pytestmark = pytest.mark.django_db
 
 
-def _url(response, **query) -> str:  # type: ignore[no-untyped-def]
+def _url(response, **query) -> str:
     url = reverse("interview_booking", args=[services.booking_token(response)])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 

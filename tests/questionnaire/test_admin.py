@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"
 
 
-def _campaign_url(campaign) -> str:  # type: ignore[no-untyped-def]
+def _campaign_url(campaign) -> str:
     return reverse("admin:surveys_campaign_change", args=[campaign.pk])
 
 

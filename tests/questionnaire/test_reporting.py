@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def answered(campaign):  # type: ignore[no-untyped-def]
+def answered(campaign):
     rows = pages(campaign, ("plans", "Plans", 2))
     page = rows["plans"]
     qs = {

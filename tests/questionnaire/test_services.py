@@ -21,7 +21,7 @@ from tests.questionnaire.build import pages, question
 pytestmark = pytest.mark.django_db
 
 
-def _answer(response, q, **fields):  # type: ignore[no-untyped-def]
+def _answer(response, q, **fields):
     return Answer.objects.create(response=response, question=q, version=q.version, **fields)
 
 

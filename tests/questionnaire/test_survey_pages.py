@@ -18,18 +18,18 @@ from tests.questionnaire.build import pages, question
 pytestmark = pytest.mark.django_db
 
 
-def _respondent(client, campaign, **fields):  # type: ignore[no-untyped-def]
+def _respondent(client, campaign, **fields):
     response = ResponseFactory(campaign=campaign, **fields)
     client.force_login(response.respondents.get().user)
     return response
 
 
-def _url(campaign, key: str) -> str:  # type: ignore[no-untyped-def]
+def _url(campaign, key: str) -> str:
     return reverse("survey_step", args=[campaign.slug, key])
 
 
 @pytest.fixture
-def every_kind(campaign):  # type: ignore[no-untyped-def]
+def every_kind(campaign):
     rows = pages(campaign, ("needs", "Your needs", 2))  # after the areas of interest
     page = rows["needs"]
     return {

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"
 
 
-def _shape(campaign):  # type: ignore[no-untyped-def]
+def _shape(campaign):
     """Everything a questionnaire is, as plain data, to compare two of them."""
     result = []
     for page in questionnaire_of(campaign.pk).pages:

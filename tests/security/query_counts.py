@@ -29,7 +29,7 @@ def visit(user: User | None, url: str, *, follow: bool = False) -> Visit:
     with CaptureQueriesContext(connection) as captured:
         answer = client.get(url, follow=follow)
         if answer.streaming:
-            b"".join(answer.streaming_content)  # type: ignore[attr-defined]
+            b"".join(answer.streaming_content)
     return Visit(answer.status_code, [q["sql"] for q in captured.captured_queries])
 
 

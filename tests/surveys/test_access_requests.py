@@ -20,7 +20,7 @@ PHISHING = ("Hello, I am Jan from procurement.\nPlease log in at https://big-buy
             "or www.evil.example")
 
 
-def _meet_the_colleagues_response(client, campaign, organisation):  # type: ignore[no-untyped-def]
+def _meet_the_colleagues_response(client, campaign, organisation):
     """The organisation step with the name of an organisation that already answers: the page to ask access."""
     page = client.post(reverse("survey_step", args=[campaign.slug, "organisation"]),
                        {"name": organisation.name, "country": organisation.country, "body_type": "local_authority"})
@@ -28,7 +28,7 @@ def _meet_the_colleagues_response(client, campaign, organisation):  # type: igno
     return page
 
 
-def _ask(client, campaign, response_id, message="May I join?"):  # type: ignore[no-untyped-def]
+def _ask(client, campaign, response_id, message="May I join?"):
     return client.post(reverse("survey_request_access", args=[campaign.slug, response_id]), {"message": message})
 
 

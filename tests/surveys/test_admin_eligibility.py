@@ -21,7 +21,7 @@ from tests.factories import OrganisationFactory, ResponseFactory
 pytestmark = pytest.mark.django_db
 
 
-def _response(campaign, *, name: str, country: str = "FR", body_type: str = BodyType.LOCAL_AUTHORITY) -> Response:  # type: ignore[no-untyped-def]
+def _response(campaign, *, name: str, country: str = "FR", body_type: str = BodyType.LOCAL_AUTHORITY) -> Response:
     response = ResponseFactory(campaign=campaign,
                                organisation=OrganisationFactory(name=name, country=country, body_type=body_type))
     Response.objects.filter(pk=response.pk).update(eligibility=assess_response(response).outcome)
@@ -33,7 +33,7 @@ def _decide_url(response: Response) -> str:
     return reverse("admin:surveys_response_decide_eligibility", args=[response.pk])
 
 
-def _messages(answer) -> list[str]:  # type: ignore[no-untyped-def]
+def _messages(answer) -> list[str]:
     return [str(m) for m in answer.context["messages"]] if answer.context else []
 
 
@@ -131,7 +131,7 @@ def test_override_of_an_automatic_outcome_goes_back_to_the_response(staff_client
 # --- The campaign: counts per outcome and the country policy --------------------------------------------
 
 
-def _admin_form_data(answer) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _admin_form_data(answer) -> dict[str, Any]:
     """What the admin's change form would post back unchanged (the form and every inline formset)."""
     data: dict[str, Any] = {}
 
@@ -158,7 +158,7 @@ def _admin_form_data(answer) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return data
 
 
-def _change_url(campaign) -> str:  # type: ignore[no-untyped-def]
+def _change_url(campaign) -> str:
     return reverse("admin:surveys_campaign_change", args=[campaign.pk])
 
 
@@ -226,7 +226,7 @@ def test_tampered_or_empty_policy_is_refused(staff_client, campaign, groups, mes
     assert campaign.eligible_country_groups == ["EU", "EEA"] and not PolicyChange.objects.exists()
 
 
-def _make_responses(campaign, rows: int, start: int = 0) -> None:  # type: ignore[no-untyped-def]
+def _make_responses(campaign, rows: int, start: int = 0) -> None:
     kinds = [("FR", BodyType.LOCAL_AUTHORITY), ("US", BodyType.LOCAL_AUTHORITY), ("DE", BodyType.OTHER),
              ("IT", BodyType.REGIONAL_AUTHORITY)]
     for n in range(start, start + rows):

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 ELECTRIC_BUSES = "34144910-0"
 
 
-def _step(campaign) -> str:  # type: ignore[no-untyped-def]
+def _step(campaign) -> str:
     return reverse("survey_step", args=[campaign.slug, "purchases"])
 
 

@@ -32,16 +32,16 @@ TRICKY_NAME = 'Ville d\'Évry-Courcouronnes, "Grand Paris Sud"'
 MULTILINE = "First line, with a comma\nSecond line: “quoted” — and ünïcödé\r\nThird"
 
 
-def _download(client, kind: str, fmt: str, **params):  # type: ignore[no-untyped-def]
+def _download(client, kind: str, fmt: str, **params):
     return client.get(reverse("admin:bigbuyers_exportrecord_download", args=[kind, fmt]), params)
 
 
-def _csv(answer) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _csv(answer) -> list[dict[str, str]]:
     text = b"".join(answer.streaming_content).decode("utf-8")
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def _xlsx(answer) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _xlsx(answer) -> list[dict[str, object]]:
     workbook = load_workbook(io.BytesIO(b"".join(answer.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     # Empty cells are not written, so a row may end early.
@@ -49,7 +49,7 @@ def _xlsx(answer) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def full_response():  # type: ignore[no-untyped-def]
+def full_response():
     """A submitted response with every answer filled in, special characters and would-be formulas included."""
     campaign = CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
     organisation = OrganisationFactory(name=TRICKY_NAME, country="FR", body_type="body_governed_by_public_law",

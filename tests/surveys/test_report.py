@@ -18,7 +18,7 @@ from tests.factories import OrganisationFactory, ResponseFactory, StaffFactory, 
 pytestmark = pytest.mark.django_db
 
 
-def _tables(campaign) -> dict[str, dict[str, tuple[int, ...]]]:  # type: ignore[no-untyped-def]
+def _tables(campaign) -> dict[str, dict[str, tuple[int, ...]]]:
     return figures(report_sections(campaign))
 
 

@@ -35,7 +35,7 @@ from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactor
 pytestmark = pytest.mark.django_db
 
 
-def _response(campaign, *, country: str = "FR", body_type: str = BodyType.LOCAL_AUTHORITY, **org) -> Response:  # type: ignore[no-untyped-def]
+def _response(campaign, *, country: str = "FR", body_type: str = BodyType.LOCAL_AUTHORITY, **org) -> Response:
     """A response whose stored outcome is what the rules say (as saving the organisation step leaves it)."""
     response = ResponseFactory(campaign=campaign,
                                organisation=OrganisationFactory(country=country, body_type=body_type, **org))
@@ -242,7 +242,7 @@ def test_eligibility_of_tells_the_secretariats_decision_not_its_reason(campaign,
 ORGANISATION = "survey_step"
 
 
-def _post_organisation(client, campaign, **data):  # type: ignore[no-untyped-def]
+def _post_organisation(client, campaign, **data):
     return client.post(reverse("survey_step", args=[campaign.slug, "organisation"]), data)
 
 

@@ -18,7 +18,7 @@ from tests.factories import CampaignFactory, ResponseFactory, interest
 pytestmark = pytest.mark.django_db
 
 
-def _link_from(message) -> str:  # type: ignore[no-untyped-def]
+def _link_from(message) -> str:
     return re.search(r"http://[^/\s]+(/signin/link/\S+)", message.body).group(1)
 
 
