@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from bigbuyers import quoting
+from bigbuyers.field_html import render_field
 
 register = template.Library()
 
@@ -63,3 +66,13 @@ def quoted_lines(text: str) -> list[str]:
 def defanged(text: str) -> str:
     """One line someone typed, with its addresses broken so that no mail client makes them clickable."""
     return quoting.defang(text or "")
+
+
+@register.simple_tag(takes_context=True)
+def portal_field(context: template.Context) -> SafeString:
+    """The portal's crispy template pack (templates/portal/field.html): `field` in one pass of Python, or through
+    bootstrap5's field template for what bigbuyers/field_html.py does not write."""
+    html = render_field(context["field"], context)
+    if html is None:
+        return SafeString(get_template("bootstrap5/field.html").render(context.flatten()))
+    return html
