@@ -10,7 +10,11 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.template import engines
 
-from surveys.forms import OptionListSelect
+from surveys.forms import PrebuiltOptionsSelect
+
+def _countries() -> list[tuple[str, str]]:
+    return [("", "Choose a country"), ("FR", "France"), ("DE", "Germany")]
+
 
 CHOICES = [("a", "Apple & pear"), ("b", "Banana <ripe>"), ("c", "Cherry")]
 
@@ -23,8 +27,7 @@ class EveryKindForm(forms.Form):
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Optional.")
     fruit = forms.ChoiceField(choices=[("", "Choose"), ("Fruit", CHOICES), ("x", "Other")], required=False)
-    country = forms.ChoiceField(choices=[("", "Choose a country"), ("FR", "France"), ("DE", "Germany")],
-                                widget=OptionListSelect)
+    country = forms.ChoiceField(choices=_countries, widget=PrebuiltOptionsSelect(options_of=_countries))
     kind = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, help_text="Pick one.")
     several = forms.MultipleChoiceField(choices=CHOICES, widget=forms.CheckboxSelectMultiple, required=False)
     agree = forms.BooleanField(label="I agree", help_text="Needed.")
