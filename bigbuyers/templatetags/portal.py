@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms, template
 from django.template.loader import get_template
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -76,3 +77,28 @@ def portal_field(context: template.Context) -> SafeString:
     if html is None:
         return SafeString(get_template("bootstrap5/field.html").render(context.flatten()))
     return html
+
+
+class PerLanguageNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[str | None, SafeString] = {}  # lives as long as the compiled template (cached loader)
+
+    def render(self, context: template.Context) -> SafeString:
+        language = translation.get_language()
+        html = self.rendered.get(language)
+        if html is None:
+            html = self.rendered[language] = SafeString(self.nodelist.render(context))
+        return html
+
+
+@register.tag
+def per_language(parser: template.base.Parser, token: template.base.Token) -> PerLanguageNode:
+    """``{% per_language %}...{% end_per_language %}``: rendered once per language and process, then copied.
+
+    Only for what depends on nothing but the language and the settings (the layout's links, the language
+    list, the footer): never the signed-in person, a CSRF token, the page's address or its active step.
+    """
+    nodelist = parser.parse(("end_per_language",))
+    parser.delete_first_token()
+    return PerLanguageNode(nodelist)
