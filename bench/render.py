@@ -147,6 +147,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--reuse", action="store_true", help="keep the scratch database of the last run")
+    parser.add_argument("--only", action="append", default=[], metavar="PAGE", help="time these pages (and the minimal view)")
     options = parser.parse_args()
 
     if not options.reuse:
@@ -163,10 +164,12 @@ def main() -> None:
     clients["respondent"].force_login(data.respondent)
     clients["member"].force_login(data.member)
     pages = targets(data.campaign_slug, data.community_slug)
-    unknown = set(options.profile) - {t.name for t in pages}
+    unknown = set(options.profile + options.only) - {t.name for t in pages}
     if unknown:
         raise SystemExit(f"unknown pages {sorted(unknown)}; the pages: {[t.name for t in pages]}")
 
+    if options.only:
+        pages = [t for t in pages if t.name == "minimal" or t.name in options.only]
     runs = {t.name: requester(t, clients, options.language) for t in pages}
     for run in runs.values():  # warm: connections, templates, translations, the questionnaire's cache
         run()
