@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@functools.lru_cache(maxsize=4096)
+def _step_url(prefix: str, urlconf: str | None, campaign_slug: str, key: str) -> str:
+    return reverse("survey_step", args=[campaign_slug, key])
+
+
+def step_url(campaign_slug: str, key: str) -> str:
+    """The address of a step, reversed once per process (the list shows every step on every page)."""
+    return _step_url(get_script_prefix(), get_urlconf(), campaign_slug, key)
 
 
 @register.simple_tag(takes_context=True)
@@ -30,7 +42,7 @@ def survey_steps(context: template.Context) -> SafeString:
             items.append(format_html("<li>{}</li>", step.title))
             continue
         items.append(format_html(
-            '<li><a href="{}"{}{}>{}{}</a></li>', reverse("survey_step", args=[campaign.slug, step.slug]),
+            '<li><a href="{}"{}{}>{}{}</a></li>', step_url(campaign.slug, step.slug),
             mark_safe(' aria-current="step"') if step.slug == current else "",  # noqa: S308 - a constant
             mark_safe(' class="step-done"') if step.slug in done else "",  # noqa: S308 - a constant
             step.title, saved if step.slug in done else ""))
