@@ -117,7 +117,7 @@ class PrebuiltOptionsSelect(forms.Select):
             option = format_html("<option value=\"{}\">", chosen)
             options = options.replace(option, f"{option[:-1]} selected>", 1)
         return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           mark_safe(options))  # noqa: S308 - built with format_html_join above
+                           mark_safe(options))  # noqa: S308  # nosec B308, B703 - format_html_join's, plus " selected"
 
 
 class OrganisationForm(PortalForm):

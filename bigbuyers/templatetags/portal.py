@@ -75,7 +75,7 @@ def portal_field(context: template.Context) -> SafeString:
     bootstrap5's field template for what bigbuyers/field_html.py does not write."""
     html = render_field(context["field"], context)
     if html is None:
-        return SafeString(get_template("bootstrap5/field.html").render(context.flatten()))
+        return get_template("bootstrap5/field.html").render(context.flatten())
     return html
 
 
@@ -88,7 +88,7 @@ class PerLanguageNode(template.Node):
         language = translation.get_language()
         html = self.rendered.get(language)
         if html is None:
-            html = self.rendered[language] = SafeString(self.nodelist.render(context))
+            html = self.rendered[language] = self.nodelist.render(context)
         return html
 
 
