@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bigbuyers
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test services install node-tools chromium gettext start-services check-deploy bench clean
+.PHONY: run test lint services install node-tools chromium gettext start-services check-deploy bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,13 @@ run: $(STAMP)
 test: $(STAMP) node-tools chromium gettext start-services
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=bigbuyers.test_settings
 	$(BIN)/bandit --quiet --recursive --severity-level medium bigbuyers surveys groups communities
+	$(MAKE) --no-print-directory lint
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest -p no:cacheprovider
+
+# ruff over the app code, tests and bench, and mypy (django-stubs) over the apps; rules in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Production-like: gunicorn, a Celery worker (both queues) and Celery beat against PostgreSQL and Redis; the
 # worker and beat are started again when they exit (bin/keep-running). Migrations run without a statement

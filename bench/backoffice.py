@@ -191,8 +191,8 @@ def main() -> None:
         ("plain Django list (baseline)", "/bench/responses/"),
         ("admin: responses", "/admin/surveys/response/"),
         ("admin: responses of the campaign", f"/admin/surveys/response/?campaign__id__exact={campaign.pk}"),
-        ("admin: responses, submitted, FR", f"/admin/surveys/response/?campaign__id__exact={campaign.pk}"
-                                            "&status__exact=submitted&country=FR"),
+        ("admin: responses, submitted, FR", (f"/admin/surveys/response/?campaign__id__exact={campaign.pk}"
+                                             "&status__exact=submitted&country=FR")),
         ("admin: responses, search name", "/admin/surveys/response/?q=Torino"),
         ("admin: responses, search e-mail", "/admin/surveys/response/?q=buyer4242%40"),
         ("admin: eligibility review queue", "/admin/surveys/eligibilityreview/"),

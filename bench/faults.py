@@ -89,7 +89,7 @@ class Figures:
                 self.healthz_down += status != 200
                 self.slowest_healthz = max(self.slowest_healthz, seconds)
                 return
-            if status is None or status >= 500 and status != 503:
+            if status is None or (status >= 500 and status != 503):
                 self.failed += 1
             elif status == 503:
                 self.unavailable += 1

@@ -63,7 +63,7 @@ def wrk(path: str, *, seconds: int, connections: int, cookie: str = "", post_bod
     headers = ["-H", f"Cookie: {cookie}; csrftoken={csrf}"] if cookie else []
     script_args: list[str] = []
     if post_body:
-        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115 - closed below, read by wrk
         script.write(
             'wrk.method = "POST"\n'
             f'wrk.body = "{post_body}"\n'
@@ -73,8 +73,8 @@ def wrk(path: str, *, seconds: int, connections: int, cookie: str = "", post_bod
         )
         script.close()
         script_args = ["-s", script.name]
-    run = subprocess.run(  # noqa: S603 - fixed arguments, loopback only
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", *headers, *script_args,
+    run = subprocess.run(  # noqa: S603 - fixed arguments, loopback only; wrk from PATH (S607)
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", *headers, *script_args,  # noqa: S607
          f"http://127.0.0.1:{PORT}{path}"],
         capture_output=True, text=True, check=True, timeout=seconds + 30,
     )
@@ -123,7 +123,8 @@ def main() -> None:
           f"{options.responses} responses in the database")
     print(f"{'page':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio to minimal':>17}")
     for name, figures in results:
-        print(f"{name:<22} {figures['rps']:>9.0f} {figures['p50']:>8.1f} {figures['p99']:>8.1f} {figures['rps'] / baseline:>17.2f}")
+        print(f"{name:<22} {figures['rps']:>9.0f} {figures['p50']:>8.1f} {figures['p99']:>8.1f} "
+              f"{figures['rps'] / baseline:>17.2f}")
 
 
 if __name__ == "__main__":

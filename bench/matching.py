@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 COUNTRIES = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
              "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "NO", "IS", "CH"]
@@ -139,7 +139,7 @@ def main() -> None:
         greedy_mark = "" if result["greedy_feasible"] else "*"
         gap = "-" if result["gap"] is None else f"{100 * result['gap']:.3f}%"
         print(f"{case['bodies']:>7} {case['areas']:>5} {case['groups']:>3} {f'{low}-{high}':>11} {variant:>9} | "
-              f"{result['seconds']:>7.2f} {result['objective']:>9} {gap:>8} {str(result['optimal']):>7} "
+              f"{result['seconds']:>7.2f} {result['objective']:>9} {gap:>8} {result['optimal']!s:>7} "
               f"{result['served']:>6} | {result['greedy_seconds']:>8.2f} {result['greedy_objective']:>8}"
               f"{greedy_mark:1} {result['greedy_served']:>6} {ratio:>6.3f} | {result['peak_mb']:>7.0f}",
               flush=True)

@@ -6,8 +6,9 @@ Fills a scratch PostgreSQL database (`bench_render`, recreated; bench/pages_data
 Django's test client (the whole middleware stack, production settings, no network), one request at a time,
 as a signed-in respondent (a community member for the list). Per page it prints the median and the fastest
 of --repeat requests, the median of the CPU time this process spent (the fastest and the CPU time move
-less on a shared machine; the CPU time leaves out the database server's) and, from one more request counted apart (counting slows rendering), the template nodes
-rendered, the variable look-ups and the queries.
+less on a shared machine; the CPU time leaves out the database server's) and, from one more request
+counted apart (counting slows rendering), the template nodes rendered, the variable look-ups and the
+queries.
 
     .venv/bin/python bench/render.py [--responses 5000] [--repeat 50] [--language en]
     .venv/bin/python bench/render.py --profile organisation [--profile thirty ...] [--sort tottime] [--top 40]

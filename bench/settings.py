@@ -9,8 +9,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("BEHIND_TLS_PROXY", "0")
 
-from bigbuyers.env import Rate  # noqa: E402
-from bigbuyers.settings import *  # noqa: E402,F403
+from bigbuyers.env import Rate
+from bigbuyers.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

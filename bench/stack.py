@@ -34,7 +34,7 @@ class Sink:
         self.port = port
         self.controller = Controller(self, hostname="127.0.0.1", port=port)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's hook name
         from email.parser import BytesHeaderParser
 
         message_id = BytesHeaderParser().parsebytes(envelope.content).get("Message-ID", "")

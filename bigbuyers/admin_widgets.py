@@ -8,10 +8,12 @@ already holds, so that the inline's get_queryset can fetch them all at once with
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.http import HttpRequest
@@ -38,7 +40,7 @@ class KnownChoiceAutocomplete(AutocompleteSelect):
         attrs["data-placeholder"] = attrs.get("data-placeholder") or _("Type to search")
         return attrs
 
-    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list[Any]:
         groups = self._optgroups(name, value, attr)
         options = [option for _group, group_options, _index in groups for option in group_options]
         if not options or options[0]["value"] != "":
@@ -50,7 +52,7 @@ class KnownChoiceAutocomplete(AutocompleteSelect):
                 option["label"] = "---------"  # an empty <option> is invalid HTML
         return [(None, options, 0)]
 
-    def _optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
+    def _optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list[Any]:
         chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
         if self.known is None or chosen != [str(self.known.pk)]:
             return super().optgroups(name, value, attr)
@@ -77,7 +79,14 @@ class KnownChoicesForm(forms.ModelForm):
                     widget.known = getattr(self.instance, name)
 
 
-class KnownChoicesInlineMixin:
+# For mypy, the mixin is the admin class it is mixed into; at run time, a plain mixin.
+if TYPE_CHECKING:
+    _AdminBase = BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class KnownChoicesInlineMixin(_AdminBase):
     """For an inline with autocomplete_fields: select_related those fields (and what their labels read) in
     get_queryset, and the rows render without a query each. A model admin with autocomplete_fields uses it too,
     for the same accessible, valid boxes."""
@@ -89,9 +98,9 @@ class KnownChoicesInlineMixin:
         return {}
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
-            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site,  # type: ignore[attr-defined]
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site,
                                                        using=kwargs.get("using"),
                                                        url_params=self.autocomplete_params(request, db_field))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

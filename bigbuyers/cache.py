@@ -19,10 +19,11 @@ While Redis does not answer:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeAlias, TypeVar
 
 import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -37,6 +38,11 @@ OUTAGE = (redis.ConnectionError, redis.TimeoutError, OSError)
 T = TypeVar("T")
 
 
+# What RedisCacheClient's methods take (django-stubs); RedisCache passes str keys and int or None timeouts.
+Key: TypeAlias = str | bytes | memoryview
+Timeout: TypeAlias = int | dt.timedelta | None
+
+
 class CacheUnavailable(Exception):
     """Redis did not answer an operation that has no sensible "miss" (a counter)."""
 
@@ -46,10 +52,10 @@ class _Outage:
 
     def __init__(self, location: str) -> None:
         self.circuit = Circuit(f"Redis cache at {location.rsplit('@', 1)[-1]}", pause=PAUSE)
-        self.owed: set[str] = set()
+        self.owed: set[Key] = set()
         self.lock = threading.Lock()
 
-    def owe(self, keys: Iterable[str]) -> None:
+    def owe(self, keys: Iterable[Key]) -> None:
         with self.lock:
             for key in keys:
                 if len(self.owed) >= OWED_LIMIT:
@@ -58,7 +64,7 @@ class _Outage:
                     return
                 self.owed.add(key)
 
-    def take_owed(self) -> list[str]:
+    def take_owed(self) -> list[Key]:
         with self.lock:
             owed, self.owed = list(self.owed), set()
         return owed
@@ -80,7 +86,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
         super().__init__(servers, **options)
         self._outage = _outage_for(",".join(servers))
 
-    def _guard(self, operation: Callable[[], T], fallback: T, *, written: Iterable[str] = ()) -> T:
+    def _guard(self, operation: Callable[[], T], fallback: T, *, written: Iterable[Key] = ()) -> T:
         outage = self._outage
         if outage.circuit.is_open:
             outage.owe(written)
@@ -107,37 +113,41 @@ class ResilientRedisCacheClient(RedisCacheClient):
         if owed:
             log.warning("Deleted %s cache keys written while Redis was away", len(owed))
 
-    def add(self, key: str, value: Any, timeout: int | None) -> bool:
+    def add(self, key: Key, value: Any, timeout: Timeout) -> bool:
         return self._guard(lambda: super(ResilientRedisCacheClient, self).add(key, value, timeout), False)
 
-    def get(self, key: str, default: Any) -> Any:
+    def get(self, key: Key, default: Any) -> Any:
         return self._guard(lambda: super(ResilientRedisCacheClient, self).get(key, default), default)
 
-    def set(self, key: str, value: Any, timeout: int | None) -> None:
+    def set(self, key: Key, value: Any, timeout: Timeout) -> None:
         self._guard(lambda: super(ResilientRedisCacheClient, self).set(key, value, timeout), None, written=[key])
 
-    def touch(self, key: str, timeout: int | None) -> bool:
-        return self._guard(lambda: super(ResilientRedisCacheClient, self).touch(key, timeout), False)
+    def touch(self, key: Key, timeout: Timeout) -> bool:  # None: Django's client persists the key
+        return self._guard(
+            lambda: super(ResilientRedisCacheClient, self).touch(key, timeout),  # type: ignore[arg-type]  # stubs lack None
+            False)
 
-    def delete(self, key: str) -> bool:
+    def delete(self, key: Key) -> bool:
         return self._guard(lambda: super(ResilientRedisCacheClient, self).delete(key), False, written=[key])
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+    def get_many(self, keys: Iterable[Key]) -> dict[Key, Any]:
         return self._guard(lambda: super(ResilientRedisCacheClient, self).get_many(keys), {})
 
-    def has_key(self, key: str) -> bool:
+    def has_key(self, key: Key) -> bool:
         return self._guard(lambda: super(ResilientRedisCacheClient, self).has_key(key), False)
 
-    def incr(self, key: str, delta: int) -> int:
+    def incr(self, key: Key, delta: int) -> int:
         result: int | None = self._guard(lambda: super(ResilientRedisCacheClient, self).incr(key, delta), None)
         if result is None:
-            raise CacheUnavailable(f"Redis did not answer INCR {key}")
+            raise CacheUnavailable(f"Redis did not answer INCR {key!s}")
         return result
 
-    def set_many(self, data: dict[str, Any], timeout: int | None) -> None:
-        self._guard(lambda: super(ResilientRedisCacheClient, self).set_many(data, timeout), None, written=list(data))
+    def set_many(self, data: Mapping[Key, Any], timeout: Timeout) -> None:  # None: Django's client sets no expiry
+        self._guard(
+            lambda: super(ResilientRedisCacheClient, self).set_many(data, timeout),  # type: ignore[arg-type]  # stubs lack None
+            None, written=list(data))
 
-    def delete_many(self, keys: Iterable[str]) -> None:
+    def delete_many(self, keys: Iterable[Key]) -> None:
         keys = list(keys)
         self._guard(lambda: super(ResilientRedisCacheClient, self).delete_many(keys), None, written=keys)
 

@@ -46,6 +46,7 @@ def _text(value: Any) -> str | None:
 
 def _violations(data: Any) -> list[dict[str, str]]:
     """The violations in a decoded body of either format, as the fields we log."""
+    key_of: dict[str, str | None]  # our name: the report's (None: not in that format)
     if isinstance(data, dict) and isinstance(data.get("csp-report"), dict):
         bodies, key_of = [data["csp-report"]], {name: uri_key for name, uri_key, _api_key in FIELDS}
     elif isinstance(data, list):

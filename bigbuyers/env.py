@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from typing import NamedTuple, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,7 +51,7 @@ def _number(name: str, default: T, convert: Callable[[str], T], what: str, minim
         number = convert(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not {what}.") from None
-    if not math.isfinite(number) or minimum is not None and number < minimum:
+    if not math.isfinite(number) or (minimum is not None and number < minimum):
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}{unit}.")
     return number
 
@@ -97,11 +98,13 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     value = env_str(name, default)
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in schemes:
-        raise ImproperlyConfigured(f"{name}={value!r} must be a URL starting with one of: {', '.join(s + '://' for s in schemes)}.")
+        starts = ", ".join(s + "://" for s in schemes)
+        raise ImproperlyConfigured(f"{name}={value!r} must be a URL starting with one of: {starts}.")
     return value
 
 
-class Rate(NamedTuple):
+@dataclass(frozen=True)
+class Rate:  # not a NamedTuple: its `count` would hide tuple.count
     """A rate limit: at most `count` requests per window of `seconds`."""
 
     count: int

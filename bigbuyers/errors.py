@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -20,13 +21,16 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 RETRY_AFTER = 60  # seconds: what the 503 page asks (in words) and says (in its header)
 
 
 @dataclass(frozen=True)
 class ErrorPage:
-    title: str
-    text: str
+    title: StrOrPromise
+    text: StrOrPromise
     home_link: bool = True
 
 

@@ -32,15 +32,20 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from xlsxwriter import Workbook
 
+from bigbuyers.http import signed_in_user
 from bigbuyers.models import ExportFormat, ExportRecord
 from bigbuyers.staff_sessions import staff_power
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BATCH = 500  # rows per chunk of the streamed CSV
@@ -69,7 +74,7 @@ class ExportKind:
     """An export an app offers: its name in URLs and records, the permission it needs, its table."""
 
     name: str
-    title: str
+    title: StrOrPromise
     permission: str  # "app_label.codename"
     table: Callable[[Mapping[str, str]], ExportTable]  # raises BadExportFilters
 
@@ -122,7 +127,7 @@ def may_export(request: HttpRequest, kind: ExportKind) -> bool:
     return staff_power(request, kind.permission)
 
 
-def download(request: HttpRequest, *, kind: ExportKind, fmt: str, table: ExportTable) -> HttpResponse:
+def download(request: HttpRequest, *, kind: ExportKind, fmt: str, table: ExportTable) -> HttpResponseBase:
     """Record the download of `table` by the request's user and send it as CSV or XLSX.
 
     Raises PermissionDenied when the user lacks the kind's permission: callers check it before building
@@ -132,7 +137,7 @@ def download(request: HttpRequest, *, kind: ExportKind, fmt: str, table: ExportT
         raise PermissionDenied
     if fmt not in ExportFormat.values:
         raise Http404
-    record = ExportRecord.objects.create(user=request.user, kind=kind.name, title=table.title[:300], format=fmt,
+    record = ExportRecord.objects.create(user=signed_in_user(request), kind=kind.name, title=table.title[:300], format=fmt,
                                          filters=table.filters)
     if fmt == ExportFormat.CSV:
         response = StreamingHttpResponse(_csv_chunks(table, record), content_type="text/csv; charset=utf-8")
@@ -180,7 +185,7 @@ def _xlsx_response(table: ExportTable, record: ExportRecord) -> FileResponse:
     return FileResponse(file, as_attachment=True, filename=f"{table.filename}.xlsx", content_type=XLSX_MIME)
 
 
-def download_view(request: HttpRequest, kind_name: str, fmt: str) -> HttpResponse:
+def download_view(request: HttpRequest, kind_name: str, fmt: str) -> HttpResponseBase:
     """GET ``<kind>.<csv|xlsx>?<filters>``: the registered export, for staff with its permission (else 403)."""
     kind = get_kind(kind_name)
     if kind is None or fmt not in ExportFormat.values:

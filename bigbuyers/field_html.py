@@ -21,6 +21,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.template import Context
 from django.templatetags.l10n import unlocalize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -90,9 +91,10 @@ def _errors(field: forms.BoundField, *, inline: bool) -> str:
     if not field.errors:
         return ""
     tag = "span" if inline else "p"
-    items = "".join(f'<{tag} id="error_{n}_{field.auto_id}"><strong>{conditional_escape(error)}</strong></{tag}>'
+    items = "".join(f'<{tag} id="error_{n}_{field.auto_id}"><strong>{conditional_escape(str(error))}</strong></{tag}>'
                     for n, error in enumerate(field.errors, start=1))
-    return f'<div id="{field.errors.field_id}_error" class="invalid-feedback">{items}</div>'
+    field_id = getattr(field.errors, "field_id", field.auto_id)  # Django sets it on a field's errors
+    return f'<div id="{field_id}_error" class="invalid-feedback">{items}</div>'
 
 
 def _help_text(field: forms.BoundField) -> str:
@@ -131,7 +133,7 @@ def _choices_html(field: forms.BoundField, *, show_errors: bool) -> str:
     return "".join(parts)
 
 
-def render_field(field: forms.BoundField, context: Mapping[str, Any]) -> SafeString | None:
+def render_field(field: forms.BoundField, context: Context | Mapping[str, Any]) -> SafeString | None:
     """The field as crispy-bootstrap5's field.html writes it with `context`'s options, or None when those
     options (or the widget) are outside what this module writes."""
     widget = field.field.widget

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -47,7 +48,7 @@ def redis_ok() -> bool:
 def check(*, deep: bool = False) -> tuple[bool, dict[str, Any]]:
     """(healthy, report): the database and Redis, and with `deep` the worker's and beat's heartbeats."""
     started = time.monotonic()
-    futures = {"database": (database_ok, False), "redis": (redis_ok, False)}
+    futures: dict[str, tuple[Callable[[], Any], Any]] = {"database": (database_ok, False), "redis": (redis_ok, False)}
     if deep:
         futures["heartbeats"] = (heartbeats.last_seen, None)
     submitted = {name: (_pool.submit(fn), default) for name, (fn, default) in futures.items()}

@@ -77,7 +77,7 @@ def last_seen(*, now: float | None = None) -> dict[str, dict[str, Any]]:
 class HeartbeatStep(bootsteps.StartStopStep):
     """A worker's consumer bootstep: a heartbeat now and every INTERVAL seconds while connected."""
 
-    requires = {"celery.worker.consumer.tasks:Tasks"}
+    requires = ("celery.worker.consumer.tasks:Tasks",)
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)

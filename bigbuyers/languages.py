@@ -26,7 +26,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switcher, which also keeps a signed-in person's choice for their e-mails."""
     response = i18n.set_language(request)
     if request.method == "POST" and request.user.is_authenticated:
-        request.user.remember_language(request.POST.get("language"))  # type: ignore[union-attr]
+        request.user.remember_language(request.POST.get("language"))
     return response
 
 

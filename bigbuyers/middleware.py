@@ -55,7 +55,7 @@ class PrivateResponsesMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> None:
-        request.signed_link = "token" in kwargs or "token" in request.GET  # type: ignore[attr-defined]
+        request.signed_link = "token" in kwargs or "token" in request.GET  # type: ignore[attr-defined]  # ours, read below
 
     @staticmethod
     def _personal(request: HttpRequest, response: HttpResponse) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 ESTIMATE_ABOVE = 100_000
@@ -22,7 +23,7 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         queryset = self.object_list
         connection = connections[getattr(queryset, "db", "default")]
-        if connection.vendor == "postgresql" and hasattr(queryset, "query") and not queryset.query.where:
+        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet) and not queryset.query.where:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
                                [queryset.model._meta.db_table])

@@ -67,7 +67,7 @@ def erase_personal_data(user: User) -> None:
         provider.erase(user)
     OutgoingEmail.objects.filter(to__iexact=user.email).exclude(status=EmailStatus.SENDING).delete()
     User.objects.filter(pk=user.pk).update(
-        email=f"erased-{user.pk}@erased.invalid", full_name="", language="", is_active=False, password="!", last_login=None
+        email=f"erased-{user.pk}@erased.invalid", full_name="", language="", is_active=False, password="!", last_login=None  # noqa: S106 - unusable
     )
 
 

@@ -35,7 +35,7 @@ _publisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="enqueue")
 
 
 def _new_publisher() -> None:  # a forked process (a prefork worker) has none of its parent's threads
-    global _publisher
+    global _publisher  # noqa: PLW0603 - the child replaces the executor it inherited, for every caller
     _publisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="enqueue")
 
 
@@ -47,13 +47,14 @@ def enqueue(task: Task, *, queue: str | None = None, **kwargs: Any) -> bool:
 
     Call it after the commit of the transaction that recorded the work (``transaction.on_commit``).
     """
+    options: dict[str, Any] = {"queue": queue} if queue else {}  # no queue: the task's own (its route, else `celery`)
     if task.app.conf.task_always_eager:  # development and tests: run now, and let its errors show
-        task.apply_async(kwargs=kwargs, queue=queue)
+        task.apply_async(kwargs=kwargs, **options)
         return True
     if broker.is_open:
         log.info("Broker unavailable; %s(%s) waits for the periodic pick-up", task.name, kwargs)
         return False
-    sending = _publisher.submit(task.apply_async, kwargs=kwargs, queue=queue)
+    sending = _publisher.submit(task.apply_async, kwargs=kwargs, **options)
     try:
         sending.result(timeout=DEADLINE)
     except (FutureTimeout, OperationalError, redis.RedisError, OSError) as error:  # the work stays recorded

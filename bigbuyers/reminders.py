@@ -147,7 +147,7 @@ def _send_due_reminders(now: dt.datetime) -> int:
                     if reminder.key not in known and _queue(reminder):
                         known.add(reminder.key)
                         queued += 1
-        except Exception:  # noqa: BLE001 - one broken source must not stop the others' reminders
+        except Exception:  # one broken source must not stop the others' reminders
             log.exception("Reminder source %s failed", path)
     return queued
 

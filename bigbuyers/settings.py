@@ -8,6 +8,7 @@ those of a developer's machine (`make run`); production sets DEBUG=0 and the sec
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -159,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in links (django-sesame): single use, and valid for a limited time.
 SESAME_MAX_AGE = env_int("SIGNIN_LINK_MAX_AGE", 24 * 60 * 60, minimum=60)
 SESAME_ONE_TIME = True
-SESAME_TOKEN_NAME = "token"
+SESAME_TOKEN_NAME = "token"  # noqa: S105 - the sign-in link's query parameter, not a secret
 
 LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["bigbuyers.formats"]  # day-month-year English; German and French as Django has them
@@ -174,7 +175,7 @@ USE_TZ = True
 TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Brussels")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None in test_settings (no collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
 WHITENOISE_ROOT = BASE_DIR / "public"
@@ -267,7 +268,7 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 # Content Security Policy (django-csp): nothing inline, nothing from elsewhere.
 VIOLATION_REPORT_PATH = "/csp-report/"  # bigbuyers/urls.py: csp_report
 VIOLATION_REPORT_GROUP = "csp-endpoint"
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, dict[str, Any]] = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

@@ -23,10 +23,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from bigbuyers.two_factor.services import second_step_missing
 
 SIGNIN_METHOD_KEY = "bigbuyers_signin_method"
-PASSWORD = "password"
+PASSWORD = "password"  # noqa: S105 - the name of a sign-in method, not a secret
 LINK = "link"
 OTHER = "other"
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a backend's path
 LINK_BACKEND = "sesame.backends.ModelBackend"
 
 

@@ -9,14 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from bigbuyers import health
 from bigbuyers import privacy as personal_data
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from bigbuyers.http import SignedInRequest
 
 
 @never_cache
@@ -52,7 +52,7 @@ class EraseForm(forms.Form):
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """The person's own data: download it, or have it erased."""
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +64,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: SignedInRequest) -> HttpResponse:
     data = personal_data.export_personal_data(request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="big-buyers-my-data.json"'

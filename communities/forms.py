@@ -59,7 +59,8 @@ class DecisionForm(PortalForm):
     message = long_text(_("Message to the person (sent by e-mail)"), rows=3)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "decline" and not data.get("message", "").strip():
             self.add_error("message", _("Say why the request is declined."))
         return data
@@ -83,7 +84,8 @@ class ActivityForm(ModelPortalForm):
                    "description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end cannot be before the start."))
         return data
@@ -130,7 +132,8 @@ class EventForm(ModelPortalForm):
                 self.initial[name] = timezone.localtime(getattr(self.instance, name), zone).replace(tzinfo=None)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         zone_name = data.get("time_zone")
         if zone_name:
             from zoneinfo import ZoneInfo
@@ -176,7 +179,8 @@ class ClaimForm(PortalForm):
     receipt_3 = UploadField(label=_("Another receipt (optional)"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         total = sum((data.get(k) or Decimal("0")) for k in ("travel", "accommodation", "subsistence", "other"))
         if not self.errors and total <= 0:
             raise ValidationError(_("Enter the amount of at least one cost."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -409,7 +410,8 @@ CLAIM_TRANSITIONS = {
     ClaimStatus.PAID: set(),
 }
 
-money = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00"), "validators": [MinValueValidator(Decimal("0"))]}
+money: dict[str, Any] = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00"),
+                         "validators": [MinValueValidator(Decimal("0"))]}
 
 
 class TravelClaim(models.Model):

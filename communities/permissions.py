@@ -35,6 +35,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.models import User
 from bigbuyers.staff_sessions import code_owed, staff_power
 from communities.models import (
@@ -163,7 +164,7 @@ def get_event_or_404(space: Space, pk: int) -> Event:
         raise Http404 from None
 
 
-def get_document_or_404(request: HttpRequest, community: Community, pk: int) -> Document:
+def get_document_or_404(request: SignedInRequest, community: Community, pk: int) -> Document:
     """A document the viewer may download: confidential ones for members and the secretariat, public ones
     for anybody signed in to the platform (guests excepted)."""
     document = Document.objects.filter(pk=pk, community=community).first()

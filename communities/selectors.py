@@ -46,13 +46,13 @@ from communities.models import (
 from communities.permissions import Space
 
 
-def _count(queryset: QuerySet) -> Subquery:
+def _count(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT(*) of `queryset` as an annotation (no GROUP BY over the outer rows)."""
     return Coalesce(Subquery(queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")[:1],
                              output_field=IntegerField()), 0)
 
 
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _new(queryset: QuerySet) -> Coalesce:
@@ -245,7 +245,8 @@ def public_communities(user: User | AnonymousUser) -> list[PublicCommunity]:
     if user.is_authenticated:
         for community_id in Membership.objects.filter(user=user, community__in=profiles).values_list("community_id", flat=True):
             profiles[community_id].is_mine = True
-        for community_id in JoinRequest.objects.filter(user=user, status=JoinStatus.PENDING).values_list("community_id", flat=True):
+        pending = JoinRequest.objects.filter(user=user, status=JoinStatus.PENDING)
+        for community_id in pending.values_list("community_id", flat=True):
             if community_id in profiles:
                 profiles[community_id].request_waiting = True
     return list(profiles.values())

@@ -52,7 +52,8 @@ def interviews_section(campaign: Campaign) -> Section:
             **booked, outcome__exact=InterviewOutcome.NO_SHOW)),)),
         Row(_("The respondent declined"), (Cell(counts["declined"], interviews(
             **booked, outcome__exact=InterviewOutcome.DECLINED)),)),
-        Row(pgettext("an interview", "Cancelled"), (Cell(counts["cancelled"], interviews(status__exact=InterviewStatus.CANCELLED)),)),
+        Row(pgettext("an interview", "Cancelled"),
+            (Cell(counts["cancelled"], interviews(status__exact=InterviewStatus.CANCELLED)),)),
     ]
     return Section("interviews", _("Interviews"), [Table("interviews", _("Follow-up interviews"), _("Interviews"),
                                                          (_("Number"),), rows)], links=[

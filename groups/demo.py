@@ -72,7 +72,7 @@ def load_demo() -> MatchingRun | None:
         roles = [OfferRole.LEADER, OfferRole.BUYER, OfferRole.BUYER, OfferRole.FOLLOWER]
         for index, offer in enumerate(o for o in offers if o.group == first_group):
             # Enough commitments in the first group to establish it; the others keep offers pending.
-            if index < max(first_group.min_size, 1):
+            if index < max(offer.group.min_size, 1):  # offer.group is first_group
                 formation.accept_offer(offer, role=roles[index % len(roles)], by=None)
         later = [o for o in offers if o.group != first_group]
         if later:

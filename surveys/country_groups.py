@@ -16,11 +16,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES as ISO_3166_1
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The keys an EligibilityPolicy refers to (and Campaign stores), in the order they are shown.
 EU = "EU"
@@ -33,7 +36,7 @@ class CountryGroup:
     """A named set of countries, the legal text it comes from, and the date from which it is true."""
 
     key: str
-    label: str  # lazy: rendered in the viewer's language
+    label: StrOrPromise  # lazy: rendered in the viewer's language
     codes: frozenset[str]
     source: str
     valid_from: dt.date
@@ -103,20 +106,20 @@ def groups_containing(code: str) -> tuple[CountryGroup, ...]:
 # What a country's memberships mean for these groups, said plainly: an EEA country outside the EU is also
 # in EFTA; Switzerland is in EFTA but not in the EEA (its own bilateral agreements with the EU instead).
 # EU members need no sentence: "EU-27, EEA" says it. Keyed by the groups a country is in, in display order.
-_MEMBERSHIP: Mapping[tuple[str, ...], str] = MappingProxyType({
+_MEMBERSHIP: Mapping[tuple[str, ...], StrOrPromise] = MappingProxyType({
     (EEA, EFTA): _("{country} is in the EEA and in EFTA, but not in the EU."),
     (EFTA,): _("{country} is in EFTA, but not in the EEA or the EU."),
     (): _("{country} is not in the EU, the EEA or EFTA."),
 })
 
 
-def membership(code: str, country_name: str | Promise) -> Promise | None:
+def membership(code: str, country_name: StrOrPromise) -> StrOrPromise | None:
     """A lazy sentence that says which of the groups `code` belongs to, or None for an EU member."""
     sentence = _MEMBERSHIP.get(tuple(group.key for group in groups_containing(code)))
     return None if sentence is None else format_lazy(sentence, country=country_name)
 
 
-def with_membership(code: str, country_name: str | Promise, reason: str | Promise) -> str | Promise:
+def with_membership(code: str, country_name: StrOrPromise, reason: StrOrPromise) -> StrOrPromise:
     """`reason` (lazy), followed by the sentence on the country's memberships when it has one."""
     sentence = membership(code, country_name)
     return reason if sentence is None else format_lazy("{} {}", reason, sentence)

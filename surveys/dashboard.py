@@ -205,7 +205,8 @@ def _by_country(campaign: Campaign) -> Table:
         Cell(c["submitted"], _responses_url(campaign, country=c["organisation__country"],
                                             status__exact=ResponseStatus.SUBMITTED)),
     )) for c in counts]
-    return Table("by_country", _("Responses by country"), _("Country"), (_("Started"), pgettext("responses, counted", "Submitted")), rows)
+    return Table("by_country", _("Responses by country"), _("Country"),
+                 (_("Started"), pgettext("responses, counted", "Submitted")), rows)
 
 
 def responses_section(campaign: Campaign) -> Section:

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from bigbuyers.models import User
 from surveys.eligibility import BodyType
-from surveys.questionnaire import demo as questionnaire_demo
 from surveys.models import (
     AreaChallenge,
     AreaInterest,
@@ -28,6 +27,7 @@ from surveys.models import (
     ResponseStatus,
     ThematicArea,
 )
+from surveys.questionnaire import demo as questionnaire_demo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -128,7 +128,9 @@ def _answer(campaign: Campaign, areas: list[ThematicArea], organisation: Organis
     email = f"contact{organisation.pk}@demo.example"
     user = User.objects.filter(email=email).first() or User.objects.create_user(email)
     response = Response.objects.create(
-        campaign=campaign, organisation=organisation, contact_name=rng.choice(["Anna", "Marc", "Giulia", "Jan", "Eva"]) + " " + rng.choice(["Keller", "Dubois", "Rossi", "de Vries", "Nowak"]),
+        campaign=campaign, organisation=organisation,
+        contact_name=rng.choice(["Anna", "Marc", "Giulia", "Jan", "Eva"]) + " "
+        + rng.choice(["Keller", "Dubois", "Rossi", "de Vries", "Nowak"]),
         contact_role="Procurement officer", recommendations="More study visits and joint market dialogues.",
         interview_willing=rng.random() < 0.7, interview_mode="video",
         interview_availability=rng.sample(["mon_am", "tue_pm", "wed_am", "thu_pm", "fri_am"], 2),
@@ -166,7 +168,7 @@ def load_demo(*, staff_email: str, staff_password: str) -> User:
 
     The staff user is not a superuser: what it may do comes from the "Secretariat" group, which the
     command puts it in (communities.demo.join_secretariat), as a real secretariat account would."""
-    rng = random.Random(2020)
+    rng = random.Random(2020)  # noqa: S311 - seeded demo data, not a secret
     staff = User.objects.create_user(staff_email, staff_password, full_name="Demo Secretariat", is_staff=True)
     now = timezone.now()
 
@@ -197,13 +199,15 @@ def load_demo(*, staff_email: str, staff_password: str) -> User:
         expected_groups=4, eligible_country_groups=["EU", "EEA"], reimbursed_country_groups=["EU", "EEA"],
     )
     areas_2020, areas_2023, areas_open = _areas(c2020, AREAS_2020), _areas(c2023, AREAS_2023), _areas(open_campaign, AREAS_2023)
-    organisations = [Organisation.objects.create(name=name, country=country, body_type=body_type,
-                                                 general_interest="yes" if body_type == BodyType.BODY_GOVERNED_BY_PUBLIC_LAW else "",
-                                                 legal_personality="yes" if body_type == BodyType.BODY_GOVERNED_BY_PUBLIC_LAW else "",
-                                                 publicly_controlled="not_sure" if body_type == BodyType.BODY_GOVERNED_BY_PUBLIC_LAW else "",
-                                                 size=rng.choice(["medium", "large", "very_large"]),
-                                                 purchasing_volume=rng.choice(["10m_100m", "100m_1bn", "over_1bn"]))
-                     for name, country, body_type in ORGANISATIONS]
+    organisations = []
+    for name, country, body_type in ORGANISATIONS:
+        public_law = body_type == BodyType.BODY_GOVERNED_BY_PUBLIC_LAW
+        organisations.append(Organisation.objects.create(
+            name=name, country=country, body_type=body_type, general_interest="yes" if public_law else "",
+            legal_personality="yes" if public_law else "", publicly_controlled="not_sure" if public_law else "",
+            size=rng.choice(["medium", "large", "very_large"]),
+            purchasing_volume=rng.choice(["10m_100m", "100m_1bn", "over_1bn"]),
+        ))
     # Each campaign's questionnaire as data: 2023 asks each body's role per area, the open survey its own pages.
     questionnaire_demo.translate_names([c2020, c2023, open_campaign])
     questionnaire_demo.questionnaire_2020(c2020)

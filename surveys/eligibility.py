@@ -30,7 +30,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from django.db import models
 from django.utils.functional import Promise, lazy
@@ -431,14 +431,14 @@ _PUBLIC_LAW_UNSURE: Mapping[str, Reason] = MappingProxyType(
 )
 
 
-def _as_body_type(value: object) -> BodyType | None:
+def _as_body_type(value: Any) -> BodyType | None:
     try:
         return BodyType(value)
     except (ValueError, TypeError):
         return None
 
 
-def _as_answer(value: object) -> Answer | None:
+def _as_answer(value: Any) -> Answer | None:
     try:
         return Answer(value)
     except (ValueError, TypeError):

@@ -24,7 +24,6 @@ from bigbuyers.exports import BadExportFilters, ExportKind, ExportTable
 from surveys.cpv.selectors import code_and_label, labels_for
 from surveys.eligibility import Answer, BodyType, Outcome
 from surveys.forms import AVAILABILITY_CHOICES
-from surveys.questionnaire.export_columns import Column, answers_of_chunk, custom_columns
 from surveys.models import (
     AreaChallenge,
     AreaInterest,
@@ -39,6 +38,7 @@ from surveys.models import (
     Size,
     ThematicArea,
 )
+from surveys.questionnaire.export_columns import Column, answers_of_chunk, custom_columns
 
 CHUNK = 2000
 
@@ -82,7 +82,8 @@ RESPONSE_COLUMNS = (
 )
 
 
-def _related(model: type[Any], base: QuerySet[Response], chunk: list[Any], *fields: str, order: tuple[str, ...] = ()):
+def _related(model: type[Any], base: QuerySet[Response], chunk: list[Any], *fields: str,
+             order: tuple[str, ...] = ()) -> QuerySet[Any, tuple[Any, ...]]:
     """`model`'s rows (as tuples of `fields`) for the responses of `chunk`: one query.
 
     The chunk's responses are consecutive in primary-key order, so a range on ``response_id`` (an index

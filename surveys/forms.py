@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.forms import formsets
-from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -35,6 +34,9 @@ from surveys.models import (
     ThematicArea,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_TEXT = 5000
 
 
@@ -48,7 +50,8 @@ class PortalForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-def long_text(label: str, *, required: bool = False, help_text: str = "", rows: int = 5) -> forms.CharField:
+def long_text(label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "",
+              rows: int = 5) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, max_length=MAX_TEXT, help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
@@ -144,13 +147,14 @@ class OrganisationForm(PortalForm):
         error_messages=CHOOSE_FROM_LIST,
     )
     publicly_controlled = forms.ChoiceField(
-        label=_("Is it mostly financed by public authorities, supervised by them, or is more than half of its board appointed by them?"),
+        label=_("Is it mostly financed by public authorities, supervised by them, or is more than half of its board "
+                "appointed by them?"),
         choices=Answer.choices, widget=forms.RadioSelect, required=False, error_messages=CHOOSE_FROM_LIST,
     )
-    size = forms.ChoiceField(label=_("Number of staff"), choices=[("", _("Choose"))] + Size.choices, required=False,
+    size = forms.ChoiceField(label=_("Number of staff"), choices=[("", _("Choose")), *Size.choices], required=False,
                              error_messages=CHOOSE_FROM_LIST)
     purchasing_volume = forms.ChoiceField(
-        label=_("Yearly purchasing volume"), choices=[("", _("Choose"))] + PurchasingVolume.choices, required=False,
+        label=_("Yearly purchasing volume"), choices=[("", _("Choose")), *PurchasingVolume.choices], required=False,
         error_messages=CHOOSE_FROM_LIST,
     )
     website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https",
@@ -163,7 +167,8 @@ class OrganisationForm(PortalForm):
         return name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("body_type") == BodyType.BODY_GOVERNED_BY_PUBLIC_LAW:
             for field in ("general_interest", "legal_personality", "publicly_controlled"):
                 if not data.get(field):
@@ -214,7 +219,8 @@ class InterestsForm(PortalForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = [a for a in self.areas if data.get(f"area_{a.code}", 0) > 0]
         if not chosen and not data.get("other_area_interest", "").strip() and not self.errors:
             raise forms.ValidationError(_("Choose at least one area, or describe another area you are interested in."))
@@ -247,8 +253,10 @@ class PlannedPurchaseForm(forms.ModelForm):
     def __init__(self, *args: Any, areas: list[ThematicArea], cpv_entries: Mapping[str, CpvEntry] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = ThematicArea.objects.filter(pk__in=[a.pk for a in areas])
-        self.fields["area"].choices = [("", _("No particular area"))] + [(a.pk, a.name) for a in areas]
+        area = self.fields["area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        area.queryset = ThematicArea.objects.filter(pk__in=[a.pk for a in areas])
+        area.choices = [("", _("No particular area"))] + [(a.pk, a.name) for a in areas]
         self.fields["description"].widget.attrs["maxlength"] = 300
         self.fields["cpv_code"].widget.entries = cpv_entries
 
@@ -272,7 +280,8 @@ class BasePurchaseFormSet(forms.BaseFormSet):
     def full_clean(self) -> None:
         if self.is_bound and self.management_form.is_valid():
             counts = self.management_form.cleaned_data
-            total, initial = counts[formsets.TOTAL_FORM_COUNT], counts[formsets.INITIAL_FORM_COUNT]
+            # ManagementForm.clean() puts 0 in place of a missing count: never None here.
+            total, initial = counts[formsets.TOTAL_FORM_COUNT] or 0, counts[formsets.INITIAL_FORM_COUNT] or 0
             if total < 0 or initial < 0 or initial > total:
                 # Only a hand-made request gets here: saving it could empty the list.
                 raise BadRequest("The planned purchases' management form does not add up.")
@@ -350,7 +359,8 @@ class InterviewForm(PortalForm):
                                       max_length=500, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("interview_willing"):
             if not data.get("interview_mode"):
                 self.add_error("interview_mode", _("Choose video call or telephone."))

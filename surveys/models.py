@@ -141,7 +141,8 @@ class Organisation(models.Model):
         _("mainly financed, supervised or appointed by public authorities"), max_length=10, choices=Answer.choices, blank=True
     )
     size = models.CharField(_("size"), max_length=20, choices=Size.choices, blank=True)
-    purchasing_volume = models.CharField(_("yearly purchasing volume"), max_length=20, choices=PurchasingVolume.choices, blank=True)
+    purchasing_volume = models.CharField(_("yearly purchasing volume"), max_length=20, choices=PurchasingVolume.choices,
+                                         blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -476,14 +477,8 @@ class EligibilityChange(models.Model):
         return f"{self.response_id}: {self.previous_outcome or '—'} → {self.outcome}"
 
 
-# The questionnaire's rows live in their own package; imported here so that Django finds them.
-from surveys.questionnaire.models import (  # noqa: E402, F401
-    Answer,
-    AnswerChoice,
-    Choice,
-    Question,
-    QuestionnairePage,
-    QuestionWording,
-)
-# The CPV vocabulary's table lives in its own module (surveys/cpv/); importing it here registers it.
-from surveys.cpv.models import CpvCode  # noqa: E402,F401
+# The CPV vocabulary's table (surveys/cpv/) and the questionnaire's rows (surveys/questionnaire/) live in their own
+# modules; imported here so that Django finds them. (Imported by name, `Answer` would replace the eligibility
+# Answer imported above.)
+from surveys.cpv import models as cpv_models  # noqa: E402, F401
+from surveys.questionnaire import models as questionnaire_models  # noqa: E402, F401

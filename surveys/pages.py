@@ -33,8 +33,8 @@ from surveys.forms import (
     RecommendationsForm,
 )
 from surveys.models import Campaign, Response, ThematicArea
-from surveys.questionnaire import structure
 from surveys.questionnaire import services as questionnaire_services
+from surveys.questionnaire import structure
 from surveys.questionnaire.fields import CustomPageForm
 from surveys.questionnaire.models import PageKind
 

@@ -27,7 +27,8 @@ def export(user: User) -> list[dict[str, Any]]:
          "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
          "consent": {"privacy_notice_version": r.consent_version,
                      "given_at": r.consent_at.isoformat() if r.consent_at else None},
-         "answers": [{"section": str(s.title), "rows": [[str(q), str(a)] for q, a in s.rows]} for s in answers_of(r, fetched=True, questionnaire=questionnaires[r.campaign_id])]}
+         "answers": [{"section": str(s.title), "rows": [[str(q), str(a)] for q, a in s.rows]}
+                     for s in answers_of(r, fetched=True, questionnaire=questionnaires[r.campaign_id])]}
         for r in responses
     ]
 

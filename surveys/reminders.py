@@ -91,6 +91,7 @@ def deadline_reminders(now: dt.datetime) -> Iterator[Reminder]:
     )
     campaigns_by_id = {c.pk: c for c in Campaign.objects.filter(pk__in={row[3] for row in personal})}
     for response_id, deadline, created_at, campaign_id in personal:
+        assert deadline is not None  # filtered on personal_deadline above
         step = reminder_step(deadline, offsets, now)
         if step is None or created_at > step[1]:
             continue

@@ -19,14 +19,22 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from surveys.cpv.selectors import by_division_and_group, code_and_label, labels_for
 from surveys.dashboard import Cell, Row, Section, SectionProvider, Table
 from surveys.eligibility import BodyType, Outcome
-from surveys.models import AreaChallenge, Campaign, InterestLevel, PlannedPurchase, Response, ResponseStatus, ThematicArea
+from surveys.models import (
+    AreaChallenge,
+    Campaign,
+    InterestLevel,
+    PlannedPurchase,
+    Response,
+    ResponseStatus,
+    ThematicArea,
+)
 
 MIN_BODIES = 3  # a piece of free text is shown only when this many different bodies wrote it
 TOP_CPV = 15
@@ -46,7 +54,7 @@ STOP_WORDS = frozenset("""
 """.split())
 
 
-def _submitted(campaign: Campaign):  # type: ignore[no-untyped-def]
+def _submitted(campaign: Campaign) -> QuerySet[Response]:
     return Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
 
 

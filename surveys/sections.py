@@ -5,15 +5,17 @@ prefetched rows; the custom one reads the answers), so nothing here queries the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from surveys.cpv.selectors import code_and_label
 from surveys.forms import AVAILABILITY_CHOICES
-from surveys.models import Response
+from surveys.models import Response, ThematicArea
 from surveys.questionnaire.fields import answer_text
 from surveys.questionnaire.models import PageKind
 from surveys.questionnaire.structure import (
@@ -26,6 +28,9 @@ from surveys.questionnaire.structure import (
     visibility,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass
 class Section:
@@ -33,7 +38,7 @@ class Section:
 
     step: str
     title: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[tuple[StrOrPromise, StrOrPromise]] = field(default_factory=list)
 
 
 def _organisation(response: Response, page: Page) -> Section:
@@ -44,7 +49,9 @@ def _organisation(response: Response, page: Page) -> Section:
     ])
     for field_name in ("general_interest", "legal_personality", "publicly_controlled"):
         if getattr(org, field_name):
-            section.rows.append((capfirst(org._meta.get_field(field_name).verbose_name),
+            field = org._meta.get_field(field_name)
+            assert isinstance(field, models.Field)
+            section.rows.append((capfirst(field.verbose_name),
                                  getattr(org, f"get_{field_name}_display")()))
     section.rows += [
         (_("Number of staff"), org.get_size_display() or none),
@@ -73,7 +80,7 @@ def _interests(response: Response, page: Page) -> Section:
 def _purchases(response: Response, page: Page) -> Section:
     return Section(page.key, _("Planned purchases"), [
         (p.description, " · ".join(filter(None, [p.area.name if p.area else "",
-                                                 code_and_label(p.cpv_code, p.cpv_label),  # with_answers reads the label
+                                                 code_and_label(p.cpv_code, p.cpv_label),  # type: ignore[attr-defined]  # with_answers reads the label
                                                  p.expected_timing])) or "—")
         for p in response.purchases.all()] or [(_("Planned purchases"), _("None listed"))])
 
@@ -133,7 +140,10 @@ def _custom(response: Response, page: Page, answers: dict, shown: Visibility) ->
     section = Section(page.key, page.title)
     for question in page.questions:
         asked = question.retired_at is None and shown.shows(question)
-        for area in (areas if question.per_area else [None]):
+        targets: Sequence[ThematicArea | None] = [None]
+        if question.per_area:
+            targets = areas
+        for area in targets:
             answer = answers.get((question.pk, area.pk if area else None))
             if asked or answer is not None:
                 label = f"{question.label} – {area.name}" if area is not None else question.label

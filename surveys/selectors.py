@@ -38,7 +38,7 @@ def home_campaigns() -> tuple[list[Campaign], list[Campaign]]:
     now = timezone.now()
     campaigns = published_campaigns().annotate(
         bodies=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED)))
-    listed = list(campaigns)
+    listed: list[Campaign] = list(campaigns)
     open_ = sorted((c for c in listed if c.deadline > now), key=lambda c: c.deadline)
     closed = [c for c in listed if c.deadline <= now]
     return open_, closed
@@ -97,7 +97,7 @@ def answers_of(response: Response, *, fetched: bool = False, questionnaire: Ques
     (none when given: several responses of several campaigns share questionnaires_of's three queries).
     """
     if not fetched:
-        response = with_answers(Response.objects).get(pk=response.pk)
+        response = with_answers(Response.objects.all()).get(pk=response.pk)
     questionnaire = questionnaire or questionnaire_of(response.campaign_id)
     return sections_of(response, questionnaire)
 

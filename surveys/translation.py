@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from modeltranslation.translator import TranslationOptions, register
 
-from surveys.models import Campaign, Choice, Question, QuestionnairePage, ThematicArea
+from surveys.models import Campaign, ThematicArea
+from surveys.questionnaire.models import Choice, Question, QuestionnairePage
 
 
 @register(Campaign)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms, template
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -13,15 +14,22 @@ from django.utils.translation import gettext as _
 from bigbuyers import quoting
 from bigbuyers.field_html import render_field
 
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
+    from django_stubs_ext import StrOrPromise
+
+    # (the id of the field to focus, its label, the message), as the summary's template shows them
+    ErrorRow = tuple[str, StrOrPromise, StrOrPromise | ValidationError]
+
 register = template.Library()
 
 
-def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
+def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[ErrorRow]:
+    rows: list[ErrorRow] = []
     for message in form.non_field_errors():
         rows.append(("", "", message))
     for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+        if name == NON_FIELD_ERRORS or name not in form.fields:
             continue
         bound = form[name]
         # Radio and checkbox groups are labelled by their first input.
@@ -36,7 +44,7 @@ def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[tuple[str
 @register.inclusion_tag("includes/_error_summary.html")
 def error_summary(*items: Any) -> dict[str, Any]:
     """The error summary of the given forms and formsets, each error linked to its field."""
-    errors: list[tuple[str, str, str]] = []
+    errors: list[ErrorRow] = []
     for item in items:
         if isinstance(item, forms.BaseFormSet):
             if item.is_bound:
@@ -70,12 +78,12 @@ def defanged(text: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def portal_field(context: template.Context) -> SafeString:
+def portal_field(context: template.Context) -> str:
     """The portal's crispy template pack (templates/portal/field.html): `field` in one pass of Python, or through
-    bootstrap5's field template for what bigbuyers/field_html.py does not write."""
+    bootstrap5's field template for what bigbuyers/field_html.py does not write (both safe strings)."""
     html = render_field(context["field"], context)
     if html is None:
-        return get_template("bootstrap5/field.html").render(context.flatten())
+        return get_template("bootstrap5/field.html").render(cast("dict[str, Any]", context.flatten()))
     return html
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from bigbuyers import staff_sessions
+from bigbuyers.http import signed_in_user
 from bigbuyers.two_factor import services
 from bigbuyers.two_factor.views import safe_next, with_next
 
@@ -38,5 +39,5 @@ class PortalAdminSite(admin.AdminSite):
 
     @staticmethod
     def _second_step_url(request: HttpRequest, next_url: str) -> str:
-        name = "two_factor_verify" if services.confirmed_device(request.user) else "two_factor"
+        name = "two_factor_verify" if services.confirmed_device(signed_in_user(request)) else "two_factor"
         return with_next(reverse(name), next_url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from base64 import b32encode
+from typing import TYPE_CHECKING
 
 import segno
 from django.conf import settings
@@ -20,6 +21,9 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bigbuyers.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 logger = logging.getLogger("bigbuyers.two_factor")
 
@@ -37,12 +41,12 @@ def is_verified(user: User) -> bool:
     return bool(check and check())
 
 
-def second_step_missing(user: User) -> bool:
+def second_step_missing(user: User | AnonymousUser) -> bool:
     """True when a signed-in staff member must still give a code, or enrol first, to use the admin.
 
     Staff without an app pass with their password alone, unless STAFF_REQUIRE_TWO_FACTOR is on.
     """
-    if not (user.is_authenticated and user.is_active and user.is_staff) or is_verified(user):
+    if not (isinstance(user, User) and user.is_active and user.is_staff) or is_verified(user):
         return False
     return settings.STAFF_REQUIRE_TWO_FACTOR or confirmed_device(user) is not None
 

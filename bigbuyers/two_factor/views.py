@@ -6,8 +6,9 @@ are closed until this step is done.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
@@ -21,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.ratelimit import client_ip
 from bigbuyers.staff_sessions import signed_in_with_password
 from bigbuyers.two_factor import services
@@ -63,7 +65,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], *, statu
 
 
 @staff_only
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: SignedInRequest) -> HttpResponse:
     """The state of the person's two-factor authentication; without an app, enrolment (GET) and its
     confirmation with a first code (POST)."""
     device = services.confirmed_device(request.user)
@@ -93,7 +95,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def remove(request: HttpRequest) -> HttpResponse:
+def remove(request: SignedInRequest) -> HttpResponse:
     """Remove the person's app, after a current code (GET shows the form)."""
     device = services.confirmed_device(request.user)
     if device is None:
@@ -114,7 +116,7 @@ def remove(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: SignedInRequest) -> HttpResponse:
     """The second step of the admin's sign-in: a code from the person's app."""
     next_url = safe_next(request, reverse("admin:index"))
     device = services.confirmed_device(request.user)

@@ -2,9 +2,11 @@
 it with the permissions of the secretariat's work (communities/secretariat.py)."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def create_secretariat_group(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create_secretariat_group(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     from django.contrib.auth.management import create_permissions
 
     from communities.secretariat import ensure_secretariat_group
@@ -18,7 +20,7 @@ def create_secretariat_group(apps, schema_editor):  # type: ignore[no-untyped-de
     ensure_secretariat_group(apps)
 
 
-def remove_secretariat_group(apps, schema_editor):  # type: ignore[no-untyped-def]
+def remove_secretariat_group(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     apps.get_model("auth", "Group").objects.filter(name="Secretariat").delete()
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from bigbuyers.http import SignedInRequest
 from communities import selectors, services
 from communities.forms import ClaimForm
 from communities.permissions import (
@@ -25,14 +26,14 @@ from communities.views.documents import file_response
 
 
 @community_view()
-def claims(request: HttpRequest, space: Space) -> HttpResponse:
+def claims(request: SignedInRequest, space: Space) -> HttpResponse:
     return render(request, "communities/claims.html", {
         "space": space, "community": space.community, "claims": selectors.claims_of(space.membership), "tab": "claims",
     })
 
 
 @community_view()
-def claim_create(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+def claim_create(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
     refusal = (services.claim_refusal(space.membership, item) if space.membership is not None
                else _("Only members of the community can claim travel costs."))
@@ -56,7 +57,7 @@ def claim_create(request: HttpRequest, space: Space, event: int) -> HttpResponse
 
 
 @community_view()
-def claim(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def claim(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     item = get_claim_or_404(space, pk)
     return render(request, "communities/claim.html", {
         "space": space, "community": space.community, "claim": item, "receipts": list(item.receipts.all()),
@@ -66,6 +67,6 @@ def claim(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def receipt_download(request: HttpRequest, slug: str, pk: int, receipt: int) -> FileResponse:
+def receipt_download(request: SignedInRequest, slug: str, pk: int, receipt: int) -> FileResponse:
     space = get_membership_or_404(request, get_community_or_404(slug))
     return file_response(get_receipt_or_404(space, pk, receipt))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.pagination import page_of
 from communities import selectors, services
 from communities.forms import ReplyForm, ThreadForm
@@ -31,7 +32,7 @@ def _reply_or_404(space: Space, pk: int) -> Reply:
 
 
 @community_view()
-def threads(request: HttpRequest, space: Space) -> HttpResponse:
+def threads(request: SignedInRequest, space: Space) -> HttpResponse:
     page = page_of(request, selectors.threads_of(space))
     return render(request, "communities/threads.html", {
         "space": space, "community": space.community, "threads": page, "page": page, "tab": "discussions",
@@ -40,7 +41,7 @@ def threads(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view()
-def thread_create(request: HttpRequest, space: Space) -> HttpResponse:
+def thread_create(request: SignedInRequest, space: Space) -> HttpResponse:
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         thread = services.post_thread(space.community, author=request.user, title=form.cleaned_data["title"].strip(),
@@ -54,7 +55,7 @@ def thread_create(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view()
-def thread(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def thread(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     """A thread with its replies and the reply form."""
     item = _thread_or_404(space, pk)
     return render(request, "communities/thread.html", {
@@ -65,7 +66,7 @@ def thread(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 
 @community_view()
 @require_POST
-def reply_create(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def reply_create(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     item = _thread_or_404(space, pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -83,7 +84,7 @@ def reply_create(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 
 
 @community_view()
-def thread_edit(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def thread_edit(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     item = _thread_or_404(space, pk)
     require_author(space, item)
     form = ThreadForm(request.POST or None, initial={"title": item.title, "body": item.body})
@@ -98,7 +99,7 @@ def thread_edit(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 
 
 @community_view()
-def reply_edit(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def reply_edit(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     reply = _reply_or_404(space, pk)
     require_author(space, reply)
     form = ReplyForm(request.POST or None, initial={"body": reply.body})
@@ -114,7 +115,7 @@ def reply_edit(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
 
 @community_view(role=Role.LEADER)
 @require_POST
-def thread_moderate(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def thread_moderate(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     item = _thread_or_404(space, pk)
     action = request.POST.get("action", "")
     if action not in services.MODERATION:
@@ -126,7 +127,7 @@ def thread_moderate(request: HttpRequest, space: Space, pk: int) -> HttpResponse
 
 @community_view(role=Role.LEADER)
 @require_POST
-def reply_moderate(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def reply_moderate(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     reply = _reply_or_404(space, pk)
     action = request.POST.get("action", "")
     if action not in ("hide", "show"):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.pagination import page_of
 from communities import selectors, services
 from communities.forms import DocumentForm
@@ -36,7 +37,7 @@ def file_response(item: Document | Receipt) -> FileResponse:
 
 
 @community_view()
-def documents(request: HttpRequest, space: Space) -> HttpResponse:
+def documents(request: SignedInRequest, space: Space) -> HttpResponse:
     page = page_of(request, selectors.documents_of(space.community))
     return render(request, "communities/documents.html", {
         "space": space, "community": space.community, "documents": page, "page": page, "tab": "documents",
@@ -44,7 +45,7 @@ def documents(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view()
-def document_upload(request: HttpRequest, space: Space) -> HttpResponse:
+def document_upload(request: SignedInRequest, space: Space) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -61,14 +62,14 @@ def document_upload(request: HttpRequest, space: Space) -> HttpResponse:
 
 @never_cache
 @login_required
-def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+def document_download(request: SignedInRequest, slug: str, pk: int) -> FileResponse:
     """Confidential: members and staff; public: anybody signed in (guests excepted); everybody else 404."""
     document = get_document_or_404(request, get_community_or_404(slug), pk)
     return file_response(document)
 
 
 @login_required
-def public_documents(request: HttpRequest) -> HttpResponse:
+def public_documents(request: SignedInRequest) -> HttpResponse:
     """The documents communities share with the whole platform."""
     require_not_guest_only(request.user)
     page = page_of(request, selectors.public_documents())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from bigbuyers.http import SignedInRequest
 from communities import selectors, services
 from communities.forms import EventForm, GuestForm
 from communities.models import Event, Role, TravelClaim
@@ -20,7 +21,7 @@ from communities.permissions import Space, community_view, get_event_or_404
 
 
 @community_view()
-def events(request: HttpRequest, space: Space) -> HttpResponse:
+def events(request: SignedInRequest, space: Space) -> HttpResponse:
     now = timezone.now()
     items = selectors.events_of(space)
     return render(request, "communities/events.html", {
@@ -30,7 +31,7 @@ def events(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view(role=Role.CORE)
-def event_form(request: HttpRequest, space: Space, event: int | None = None) -> HttpResponse:
+def event_form(request: SignedInRequest, space: Space, event: int | None = None) -> HttpResponse:
     """Plan an event, or change one (core group, leaders and the secretariat)."""
     instance = get_event_or_404(space, event) if event else None
     form = EventForm(request.POST or None, instance=instance)
@@ -53,7 +54,7 @@ def event_form(request: HttpRequest, space: Space, event: int | None = None) -> 
 
 
 @community_view(guests=True)
-def event(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+def event(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     """One event: what, when, where, places left, the viewer's registration; guests see only this page."""
     item = selectors.event_detail(space, get_event_or_404(space, event))
     claim = None
@@ -71,7 +72,7 @@ def event(request: HttpRequest, space: Space, event: int) -> HttpResponse:
 
 @community_view(guests=True)
 @require_POST
-def event_register(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+def event_register(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
     try:
         registration = services.register_for_event(item, request.user, as_guest=not space.sees_content)
@@ -87,7 +88,7 @@ def event_register(request: HttpRequest, space: Space, event: int) -> HttpRespon
 
 @community_view(guests=True)
 @require_POST
-def event_cancel(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+def event_cancel(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
     services.cancel_registration(item, request.user)
     messages.success(request, _("Your registration is cancelled."))
@@ -115,7 +116,7 @@ def calendar_file(item: Event) -> bytes:
 
 
 @community_view(guests=True)
-def event_ics(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+def event_ics(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
     response = HttpResponse(calendar_file(item), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{item.pk}.ics"'
@@ -124,7 +125,7 @@ def event_ics(request: HttpRequest, space: Space, event: int) -> HttpResponse:
 
 
 @community_view(role=Role.CORE)
-def event_guests(request: HttpRequest, space: Space, event: int) -> HttpResponse:
+def event_guests(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     """Invite a supplier or an industry association to this one event, by e-mail."""
     item = get_event_or_404(space, event)
     form = GuestForm(request.POST or None)

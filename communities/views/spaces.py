@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from bigbuyers.http import SignedInRequest
 from communities import selectors, services
 from communities.forms import ActivityForm, DecisionForm, JoinRequestForm, PreferencesForm, RoadmapForm
 from communities.models import Activity, JoinRequest, JoinStatus, Membership, Role
@@ -20,7 +21,7 @@ from communities.permissions import (
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """The viewer's spaces with what is new in each, and the events they are invited to as a guest."""
     return render(request, "communities/mine.html", {
         "memberships": selectors.my_memberships(request.user),
@@ -29,14 +30,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: SignedInRequest) -> HttpResponse:
     """Every community, open or closed, with a way in (guests of one event do not see it)."""
     require_not_guest_only(request.user)
     return render(request, "communities/directory.html", {"communities": selectors.directory(request.user)})
 
 
 @community_view(visitors=True)
-def overview(request: HttpRequest, space: Space) -> HttpResponse:
+def overview(request: SignedInRequest, space: Space) -> HttpResponse:
     """The space's home: description, objectives, roadmap; for members also the next events."""
     community = space.community
     return render(request, "communities/overview.html", {
@@ -48,7 +49,7 @@ def overview(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @login_required
-def join(request: HttpRequest, slug: str) -> HttpResponse:
+def join(request: SignedInRequest, slug: str) -> HttpResponse:
     """Join an open community at once, or ask to join a closed one (with a message)."""
     require_not_guest_only(request.user)
     community = get_community_or_404(slug)
@@ -71,7 +72,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @community_view()
-def members(request: HttpRequest, space: Space) -> HttpResponse:
+def members(request: SignedInRequest, space: Space) -> HttpResponse:
     return render(request, "communities/members.html", {
         "space": space, "community": space.community, "members": selectors.members_of(space.community),
         "tab": "members",
@@ -79,7 +80,7 @@ def members(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view(role=Role.LEADER)
-def join_requests(request: HttpRequest, space: Space) -> HttpResponse:
+def join_requests(request: SignedInRequest, space: Space) -> HttpResponse:
     return render(request, "communities/join_requests.html", {
         "space": space, "community": space.community, "requests": selectors.pending_join_requests(space.community),
         "tab": "requests",
@@ -87,7 +88,7 @@ def join_requests(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view(role=Role.LEADER)
-def join_request_decide(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
+def join_request_decide(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     """Approve or decline one request, with a message e-mailed to the person."""
     join_request = get_object_or_404(JoinRequest.objects.select_related("user"), pk=pk, community=space.community,
                                      status=JoinStatus.PENDING)
@@ -104,7 +105,7 @@ def join_request_decide(request: HttpRequest, space: Space, pk: int) -> HttpResp
 
 
 @community_view()
-def preferences(request: HttpRequest, space: Space) -> HttpResponse:
+def preferences(request: SignedInRequest, space: Space) -> HttpResponse:
     """The member's choice of e-mails: none, one per message, or a daily digest."""
     if space.membership is None:  # the secretariat without a membership has no preferences here
         messages.info(request, _("You are not a member of this community: there are no e-mails to choose."))
@@ -121,7 +122,7 @@ def preferences(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view(role=Role.LEADER)
-def roadmap_edit(request: HttpRequest, space: Space) -> HttpResponse:
+def roadmap_edit(request: SignedInRequest, space: Space) -> HttpResponse:
     community = space.community
     initial = {"objectives": community.objectives, "ambition": community.ambition, "timeline": community.timeline}
     form = RoadmapForm(request.POST or None, initial=initial)
@@ -136,7 +137,7 @@ def roadmap_edit(request: HttpRequest, space: Space) -> HttpResponse:
 
 
 @community_view(role=Role.LEADER)
-def activity_form(request: HttpRequest, space: Space, pk: int | None = None) -> HttpResponse:
+def activity_form(request: SignedInRequest, space: Space, pk: int | None = None) -> HttpResponse:
     """Add a planned activity to the roadmap, or change one."""
     activity = get_object_or_404(Activity, pk=pk, community=space.community) if pk else None
     form = ActivityForm(request.POST or None, instance=activity)

@@ -21,7 +21,7 @@ class AcceptOfferForm(forms.Form):
 
     def __init__(self, *args: Any, offer_id: int, **kwargs: Any) -> None:
         # Several offers share a page: the prefix keeps their fields' ids apart.
-        super().__init__(*args, prefix=f"offer-{offer_id}", **kwargs)
+        super().__init__(*args, **{**kwargs, "prefix": f"offer-{offer_id}"})
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -25,7 +25,9 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args: Any, slots: QuerySet[InterviewSlot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = slots
+        slot = self.fields["slot"]
+        assert isinstance(slot, forms.ModelChoiceField)
+        slot.queryset = slots
 
 
 class ZoneForm(forms.Form):

@@ -234,7 +234,7 @@ def _arrays(problem: Problem, eligible: list[int], pins: list[tuple[int, int]], 
         pinned_here = pinned_to.get(b, set())
         cap = per_body - len(pinned_here)
         profile = tuple(sorted(
-            (area_index[area], int(round(w * scale))) for area, w in body.interest.items()
+            (area_index[area], round(w * scale)) for area, w in body.interest.items()
             if allowed[area_index[area]] and area_index[area] not in pinned_here
         )) if cap > 0 else ()
         key = (profile, cap, 0 if pinned_here else 1, country_code.get(body.country, -1))
@@ -253,7 +253,7 @@ def _arrays(problem: Problem, eligible: list[int], pins: list[tuple[int, int]], 
         lower[a] = max(0, lower[a] - 1)
         upper[a] -= 1
         forced[a] = True
-        pinned_weight += int(round(problem.bodies[b].interest[problem.areas[a]] * scale))
+        pinned_weight += round(problem.bodies[b].interest[problem.areas[a]] * scale)
     return Instance(
         problem=problem, scale=scale, weight_unit=weight_unit, bodies=eligible,
         count=np.array([len(m) for m in members], dtype=np.int64),

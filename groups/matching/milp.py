@@ -87,7 +87,7 @@ def solve_milp(inst: Instance, *, time_limit: float, areas: np.ndarray | None = 
     rows = _Rows()
     rows.add(np.zeros(n_areas, dtype=np.int64), np.arange(n_areas), np.ones(n_areas), [inst.problem.groups],
              [inst.problem.groups])
-    # x[k,a] - count[k] * y[a] <= 0
+    # an arc carries bodies only to a chosen area: x[k,a] <= count[k] * y[a]
     rows.add(np.concatenate([arcs, arcs]), np.concatenate([x0 + arcs, arc_area]),
              np.concatenate([np.ones(n_arcs), -count]), np.full(n_arcs, -np.inf), np.zeros(n_arcs))
     # groups per body, by class

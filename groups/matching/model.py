@@ -226,8 +226,8 @@ def parse_problem(data: Any) -> Problem:
         if pin not in pinned:  # the same pin twice says the same thing once
             pinned.append(pin)
     excluded: list[str] = []
-    for i, body_id in enumerate(_list(data, "excluded", required=False)):
-        body_id = _identifier(body_id, f"excluded[{i}]")
+    for i, raw in enumerate(_list(data, "excluded", required=False)):
+        body_id = _identifier(raw, f"excluded[{i}]")
         if body_id not in excluded:
             excluded.append(body_id)
     return Problem(

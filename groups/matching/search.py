@@ -182,7 +182,7 @@ def _finish(problem: Problem, inst: Instance | None, outcome: _Outcome | None, s
     if inst is not None and outcome is not None and outcome.areas is not None:
         assert outcome.arc_flow is not None and outcome.value is not None  # set together with the areas
         per_body = split_class_flows(inst, outcome.arc_flow)
-        areas = sorted(set(int(a) for a in outcome.areas) | {a for _, a in inst.pins})
+        areas = sorted({int(a) for a in outcome.areas} | {a for _, a in inst.pins})
         solution.areas = tuple(problem.areas[a] for a in areas)
         solution.placements = tuple(
             (problem.bodies[b].id, problem.areas[a]) for b in sorted(per_body) for a in per_body[b]

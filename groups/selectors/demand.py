@@ -8,7 +8,9 @@ Planned purchases are also counted by CPV division and group (surveys/cpv/select
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -27,6 +29,9 @@ from surveys.models import (
     ResponseStatus,
     ThematicArea,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SAMPLES_PER_AREA = 5
 CPV_CODES_PER_AREA = 5
@@ -58,7 +63,7 @@ class Breakdown:
     """Bodies per group (a country, a type of body), and per area the bodies of that group interested in it."""
 
     key: str
-    label: str
+    label: StrOrPromise  # a country name, or a lazy type of body
     bodies: int
     per_area: list[int]
 
@@ -86,7 +91,7 @@ def counted_responses(campaign: Campaign, *, eligible_only: bool) -> QuerySet[Re
 
 
 def _breakdown(responses: QuerySet[Response], interests: QuerySet[AreaInterest], field_name: str,
-               areas: list[ThematicArea], labels: dict[str, str]) -> list[Breakdown]:
+               areas: list[ThematicArea], labels: Mapping[str, StrOrPromise]) -> list[Breakdown]:
     column = f"organisation__{field_name}"
     totals = {row["key"]: row["n"] for row in responses.values(key=F(column)).annotate(n=Count("pk")).order_by()}
     cells: dict[str, dict[int, int]] = defaultdict(dict)

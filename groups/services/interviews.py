@@ -127,7 +127,7 @@ def book_interview(
             return _move(current, slot, zone=zone, now=now, interactive=source == InterviewSource.RESPONDENT)
         try:
             with transaction.atomic():
-                interview = Interview.objects.create(
+                Interview.objects.create(
                     response=response, slot=slot, source=source, time_zone=zone or default_zone(response),
                     scheduled_at=now,
                 )
@@ -156,15 +156,15 @@ def _move(interview: Interview, slot: InterviewSlot, *, zone: str | None, now: d
             )
     except IntegrityError:
         raise SlotTaken() from None
-    interview = current_interview(interview.response)
-    assert interview is not None  # locked above: nothing else changed it
+    moved = current_interview(interview.response)
+    assert moved is not None  # locked above: nothing else changed it
     if previous_interviewer.pk != slot.interviewer_id:
         # The first interviewer's calendar must drop the event; the new one gets it.
-        _send_calendar(interview, method=ics.CANCEL, to_interviewer=previous_interviewer, to_respondents=False,
+        _send_calendar(moved, method=ics.CANCEL, to_interviewer=previous_interviewer, to_respondents=False,
                        now=now)
-    _send_calendar(interview, method=ics.REQUEST, to_interviewer=slot.interviewer, moved=True, now=now,
+    _send_calendar(moved, method=ics.REQUEST, to_interviewer=slot.interviewer, moved=True, now=now,
                    interactive=interactive)
-    return interview
+    return moved
 
 
 @transaction.atomic

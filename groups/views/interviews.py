@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.time_zones import valid_zone
 from groups.forms.interviews import SLOT_TAKEN, BookingForm, ZoneForm
 from groups.models import Interview, InterviewSlot
@@ -104,7 +105,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def my_interview(request: HttpRequest, slug: str) -> HttpResponse:
+def my_interview(request: SignedInRequest, slug: str) -> HttpResponse:
     """The signed-in respondent's way to their interview page (the same page as the e-mailed link)."""
     campaign = Campaign.objects.filter(slug=slug, is_published=True).first()
     response = response_for(request.user, campaign) if campaign else None

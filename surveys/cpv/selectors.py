@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
@@ -113,7 +113,7 @@ def _by_words_postgresql(words: list[str], limit: int) -> list[CpvCode]:
     matches = Func(_fts(F("label")), _tsquery(typing), template="(%(expressions)s)", arg_joiner=" @@ ",
                    output_field=BooleanField())
     rank = Func(_fts(F("label")), _tsquery(exact), function="ts_rank", output_field=FloatField())
-    found = list(CpvCode.objects.filter(matches).annotate(rank=rank, length=Length("label"))
+    found: list[CpvCode] = list(CpvCode.objects.filter(matches).annotate(rank=rank, length=Length("label"))
                  .order_by("-rank", "length", "digits")[:limit])
     if found:
         return found

@@ -24,11 +24,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from bigbuyers.http import signed_in_user
 from surveys.models import Campaign
 from surveys.questionnaire import services
-from surveys.questionnaire.models import Answer, AnswerChoice, Choice, PageKind, Question, QuestionnairePage, QuestionWording
+from surveys.questionnaire.models import (
+    Answer,
+    AnswerChoice,
+    Choice,
+    PageKind,
+    Question,
+    QuestionnairePage,
+    QuestionWording,
+)
 from surveys.questionnaire.rules import PageSpec, QuestionSpec, check_structure
 from surveys.questionnaire.structure import BUILT_IN_KEYS
+
 
 def questionnaire_urls(view: Any, site: admin.AdminSite) -> list[Any]:
     """The campaign's questionnaire tools (surveys/questionnaire/admin_views.py), under the campaign's admin."""
@@ -148,7 +158,8 @@ class QuestionnairePageAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """The page's key and condition, checked with the rest of its campaign's questionnaire."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         page = self.instance
         campaign = data.get("campaign") or (page.campaign if page.campaign_id else None)
         if campaign is not None and not self.errors:
@@ -175,8 +186,9 @@ class QuestionnairePageAdmin(TranslationAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: QuestionnairePage | None = None) -> list[str]:
         return ["campaign", "kind", "add_question"] if obj else ["add_question"]
 
-    def get_form(self, request: HttpRequest, obj: QuestionnairePage | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: QuestionnairePage | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "relevant" in form.base_fields:
             form.base_fields["relevant"].help_text = format_html(
                 "{} {} {}", CONDITION_HELP, _("Keys of earlier pages:"), available_keys(obj) or "—")
@@ -204,10 +216,13 @@ class QuestionAdminForm(forms.ModelForm):
         if "page" in self.fields:
             campaign_id = self.instance.campaign_id if self.instance.pk else None
             pages = QuestionnairePage.objects.filter(kind=PageKind.CUSTOM).select_related("campaign")
-            self.fields["page"].queryset = pages.filter(campaign_id=campaign_id) if campaign_id else pages
+            page = self.fields["page"]
+            assert isinstance(page, forms.ModelChoiceField)
+            page.queryset = pages.filter(campaign_id=campaign_id) if campaign_id else pages
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         question = self.instance
         if question.pk and services.has_answers(question):
             for name in ("kind", "key"):
@@ -268,7 +283,7 @@ class QuestionWordingInline(admin.TabularInline):
     model = QuestionWording
     extra = 0
     can_delete = False
-    fields = ["version", "changed_at", "changed_by", "wording"]
+    fields = ("version", "changed_at", "changed_by", "wording")
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Wording history (answers keep the version they were given to)")
 
@@ -306,12 +321,13 @@ class QuestionAdmin(TranslationAdmin):
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """The page from the link that opened the form, and a position after its last question."""
         page = request.GET.get("page", "")
-        last = Question.objects.filter(page_id=page).order_by("-position").values_list("position", flat=True).first() \
+        last = Question.objects.filter(page_id=int(page)).order_by("-position").values_list("position", flat=True).first() \
             if page.isdigit() else None
         return {**super().get_changeform_initial_data(request), "page": page, "position": (last or 0) + 10}
 
-    def get_form(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: Question | None = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         page = obj.page if obj else QuestionnairePage.objects.filter(pk=request.GET.get("page") or 0).first()
         if "relevant" in form.base_fields:
             form.base_fields["relevant"].help_text = format_html(
@@ -332,7 +348,7 @@ class QuestionAdmin(TranslationAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        wording = services.record_wording(form.instance, by=request.user)
+        wording = services.record_wording(form.instance, by=signed_in_user(request))
         if wording is not None and wording.version > 1:
             self.message_user(request, _("The wording changed: it is kept as version %(version)d; answers given "
                                          "before keep the earlier one.") % {"version": wording.version})

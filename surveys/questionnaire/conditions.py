@@ -24,15 +24,16 @@ several-choices question is tested with ``selected()`` and ``count-selected()``.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Union
+from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
-Value = Union[str, Decimal, dt.date, bool, list[str], None]
+Value: TypeAlias = str | Decimal | dt.date | bool | list[str] | None
 COMPARISONS = ("=", "!=", "<=", ">=", "<", ">")
 FUNCTIONS = ("selected", "count-selected", "not", "true", "false")
 
@@ -103,7 +104,7 @@ class CountSelected:
     key: str
 
 
-Node = Union[Ref, Literal, Compare, BoolOp, Not, Selected, CountSelected]
+Node: TypeAlias = Ref | Literal | Compare | BoolOp | Not | Selected | CountSelected
 
 
 def tokenize(text: str) -> list[Token]:
@@ -115,6 +116,7 @@ def tokenize(text: str) -> list[Token]:
             raise ConditionError(_("Character %(position)d: “%(text)s” is not understood here.")
                                  % {"position": position + 1, "text": text[position:position + 12]})
         kind = match.lastgroup  # the outer group of ${key} closes last: "ref"
+        assert kind is not None  # every alternative of the pattern is a named group
         if kind != "space":
             value = match.group("key") if kind == "ref" else match.group(0)
             tokens.append(Token(kind, value, position + 1))
@@ -140,7 +142,8 @@ class _Parser:
     def expect(self, kind: str, text: str | None = None) -> Token:
         token = self.current
         if token.kind != kind or (text is not None and token.text != text):
-            wanted = f"“{text}”" if text else {"ref": _("a question such as ${key}"), "string": _("a quoted value")}.get(kind, kind)
+            wanted = f"“{text}”" if text else {"ref": _("a question such as ${key}"),
+                                               "string": _("a quoted value")}.get(kind, kind)
             raise ConditionError(_("Character %(position)d: expected %(wanted)s, found “%(found)s”.")
                                  % {"position": token.position, "wanted": wanted, "found": token.shown or _("the end")})
         return self.take()
@@ -276,9 +279,10 @@ def _number(value: Value) -> Decimal | None:
     if isinstance(value, list):
         return None
     try:
-        return Decimal(str(value).strip())
+        number = Decimal(str(value).strip())
     except InvalidOperation:
         return None
+    return None if number.is_nan() else number  # "NaN" typed in a text answer: no number, as XPath has it
 
 
 def _scalar(value: Value) -> str | Decimal | dt.date:
@@ -301,17 +305,24 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+}
+
+
 def _compare(op: str, left: Value, right: Value) -> bool:
     a, b = _scalar(left), _scalar(right)
     if isinstance(a, dt.date) or isinstance(b, dt.date):
-        a, b = _date(a), _date(b)  # type: ignore[assignment]
-        if a is None or b is None:
-            return op == "!="
-    elif isinstance(a, Decimal) or isinstance(b, Decimal) or op in ("<", ">", "<=", ">="):
-        a, b = _number(a), _number(b)  # type: ignore[assignment]
-        if a is None or b is None:  # NaN in XPath: only != is true
-            return op == "!="
-    return {"=": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]  # type: ignore[operator]
+        return _compare_or_nan(op, _date(a), _date(b))
+    if isinstance(a, Decimal) or isinstance(b, Decimal) or op in ("<", ">", "<=", ">="):
+        return _compare_or_nan(op, _number(a), _number(b))
+    return _OPERATORS[op](a, b)
+
+
+def _compare_or_nan(op: str, a: Decimal | dt.date | None, b: Decimal | dt.date | None) -> bool:
+    if a is None or b is None:  # NaN in XPath: only != is true
+        return op == "!="
+    return _OPERATORS[op](a, b)
 
 
 def _truthy(value: Value) -> bool:

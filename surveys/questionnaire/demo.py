@@ -9,6 +9,7 @@ central purchasing bodies. Texts in English, French and German.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from surveys.models import Campaign, Response
@@ -38,7 +39,7 @@ def _pages(campaign: Campaign, custom: dict[str, tuple[int, dict[str, Any]]]) ->
 
 
 def _question(page: QuestionnairePage, position: int, key: str, kind: str, texts: dict[str, str],
-              choices: list[tuple[str, dict[str, str]]] = (), **fields: Any) -> Question:  # type: ignore[assignment]
+              choices: Sequence[tuple[str, dict[str, str]]] = (), **fields: Any) -> Question:
     question = Question.objects.create(page=page, campaign=page.campaign, key=key, kind=kind, position=position,
                                        **texts, **fields)
     Choice.objects.bulk_create([Choice(question=question, key=c, position=n, **labels)

@@ -27,7 +27,8 @@ Key = tuple[int, "int | None"]  # (question id, area id)
 @dataclass(frozen=True)
 class Column:
     header: str
-    cell: Callable[[dict[Key, dict[str, Any]]], Any]  # the response's answers -> the cell
+    # the response's answers -> the cell (lambdas bind the loop's values as defaults, which mypy cannot type)
+    cell: Callable[..., Any]
 
 
 def _value(question: Question) -> Callable[[dict[str, Any]], str]:
@@ -52,7 +53,10 @@ def _columns_of(question: Question, areas: Sequence[ThematicArea], prefix: str,
     columns: list[Column] = []
     name = f"{prefix}{question.key}"
     retired = _(" (retired)") if question.retired_at else ""
-    for area in (areas if question.per_area else [None]):
+    targets: Sequence[ThematicArea | None] = [None]
+    if question.per_area:
+        targets = areas
+    for area in targets:
         key: Key = (question.pk, area.pk if area else None)
         suffix = f" [{area.code}]" if area else ""
         label = f"{question.label} – {area.name}" if area else str(question.label)

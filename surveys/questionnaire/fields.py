@@ -53,13 +53,13 @@ def _several(question: Question, **common: Any) -> forms.Field:
 
 
 def _number(question: Question, **common: Any) -> forms.Field:
-    limits = {"min_value": question.min_value, "max_value": question.max_value}
+    low, high = question.min_value, question.max_value
     attrs = {"inputmode": "numeric" if question.whole_number else "decimal"}
     if question.whole_number:
-        return forms.IntegerField(**{k: int(v) if v is not None else None for k, v in limits.items()},
+        return forms.IntegerField(min_value=None if low is None else int(low), max_value=None if high is None else int(high),
                                   widget=forms.NumberInput(attrs=attrs), **common)
     return forms.DecimalField(max_digits=15, decimal_places=4, widget=forms.NumberInput(attrs={**attrs, "step": "any"}),
-                              **limits, **common)
+                              min_value=low, max_value=high, **common)
 
 
 def _text(question: Question, *, long: bool, **common: Any) -> forms.Field:
@@ -111,8 +111,8 @@ class Item:
 
 def initial_value(question: Question, answer: Answer | None) -> Any:
     value = answer_value(question, answer)
-    if question.kind in (QuestionKind.NUMBER, QuestionKind.SCALE) and value is not None:
-        return number_text(value)  # type: ignore[arg-type]
+    if question.kind in (QuestionKind.NUMBER, QuestionKind.SCALE) and isinstance(value, Decimal):
+        return number_text(value)
     return value
 
 
@@ -136,7 +136,10 @@ class CustomPageForm(PortalForm):
             if question.pk in self.live:
                 only_if = _("Only if %(condition)s.") % {"condition": conditions.describe(
                     conditions.parse(self.live[question.pk]), labels, choices)}
-            for area in (areas if question.per_area else [None]):
+            targets: Sequence[ThematicArea | None] = [None]
+            if question.per_area:
+                targets = areas
+            for area in targets:
                 item = Item(question, area, field_name(question, area))
                 self.items.append(item)
                 # Asked per area: the question is the fieldset's legend, each field is named by its area.
@@ -146,7 +149,8 @@ class CustomPageForm(PortalForm):
 
     def clean(self) -> dict[str, Any]:
         """Questions whose condition does not hold with this page's answers are not asked: no error, no answer."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         values = dict(self.base_values)
         for item in self.items:
             question = item.question

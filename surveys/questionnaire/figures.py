@@ -72,10 +72,12 @@ def _wording_notes(questions: list[Question]) -> dict[int, str]:
              for w in QuestionWording.objects.filter(question_id__in=changed)}
     per_version: dict[int, list[str]] = defaultdict(list)
     for row in (Answer.objects.filter(_submitted(), question_id__in=changed).order_by()
-                .values("question_id", "version").annotate(n=Count("response", distinct=True)).order_by("question_id", "version")):
+                .values("question_id", "version").annotate(n=Count("response", distinct=True))
+                .order_by("question_id", "version")):
         per_version[row["question_id"]].append(_("wording %(version)d (from %(date)s): %(count)d") % {
             "version": row["version"], "date": dates.get((row["question_id"], row["version"]), "?"), "count": row["n"]})
-    return {pk: _("The wording changed; answers given to each: %(list)s.") % {"list": pgettext("between the items of a list in a sentence", "; ").join(lines)}
+    separator = pgettext("between the items of a list in a sentence", "; ")
+    return {pk: _("The wording changed; answers given to each: %(list)s.") % {"list": separator.join(lines)}
             for pk, lines in per_version.items()}
 
 

@@ -213,7 +213,8 @@ class Answer(models.Model):
     number = models.DecimalField(_("number"), max_digits=19, decimal_places=4, null=True, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     boolean = models.BooleanField(_("yes or no"), null=True, blank=True)
-    choices = models.ManyToManyField(Choice, through="AnswerChoice", related_name="answers", verbose_name=_("choices"))
+    choices: models.ManyToManyField[Choice, AnswerChoice] = models.ManyToManyField(
+        Choice, through="AnswerChoice", related_name="answers", verbose_name=_("choices"))
     version = models.PositiveIntegerField(_("wording answered"), default=1)
     answered_at = models.DateTimeField(_("answered at"), auto_now=True)
 

@@ -50,9 +50,9 @@ def check_structure(pages: list[PageSpec]) -> list[str]:
     for kind in FIXED_KINDS:
         if kind not in kinds:
             problems.append(_("The page “%(page)s” is always part of a questionnaire.") % {"page": labels[kind]})
-    for kind in set(kinds) - {PageKind.CUSTOM}:
-        if kinds.count(kind) > 1:
-            problems.append(_("The page “%(page)s” appears more than once.") % {"page": labels[kind]})
+    for repeated in set(kinds) - {PageKind.CUSTOM}:
+        if kinds.count(repeated) > 1:
+            problems.append(_("The page “%(page)s” appears more than once.") % {"page": labels[repeated]})
     if kinds[:2] != [PageKind.ORGANISATION, PageKind.CONTACT]:
         problems.append(_("The organisation page comes first and the contact page second."))
     if kinds and kinds[-1] != PageKind.CONSENT:

@@ -151,8 +151,8 @@ def _fingerprint(campaign_id: int) -> str | None:
         return None
     page, question, choice = (connection.ops.quote_name(m._meta.db_table) for m in (QuestionnairePage, Question, Choice))
     # Table names from the models, the campaign as a parameter.
-    pages = f"SELECT id FROM {page} WHERE campaign_id = %s"  # nosec B608
-    sql = (f"SELECT md5(concat_ws('|', (SELECT string_agg(p::text, ',' ORDER BY p.id) FROM {page} p WHERE p.campaign_id = %s), "  # nosec B608
+    pages = f"SELECT id FROM {page} WHERE campaign_id = %s"  # noqa: S608  # nosec B608
+    sql = (f"SELECT md5(concat_ws('|', (SELECT string_agg(p::text, ',' ORDER BY p.id) FROM {page} p WHERE p.campaign_id = %s), "  # noqa: S608  # nosec B608
            f"(SELECT string_agg(q::text, ',' ORDER BY q.id) FROM {question} q WHERE q.page_id IN ({pages})), "
            f"(SELECT string_agg(c::text, ',' ORDER BY c.id) FROM {choice} c JOIN {question} q ON q.id = c.question_id "
            f"WHERE q.page_id IN ({pages}))))")

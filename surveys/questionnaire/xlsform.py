@@ -346,7 +346,7 @@ def export_questionnaire(campaign: Campaign, target: Path | IO[bytes]) -> None:
     for page in questionnaire.pages:
         if page.is_custom:
             line("begin_group", page.key, _languages(page.row, "title"), relevant=page.relevant)
-            if page.row is not None and page.row.introduction_en:
+            if page.row is not None and page.row.introduction_en:  # type: ignore[attr-defined]  # modeltranslation's
                 line("note", f"{page.key}_introduction", _languages(page.row, "introduction"))
         else:
             line("begin_group", page.key, _built_in_titles(page.kind))
@@ -359,7 +359,7 @@ def export_questionnaire(campaign: Campaign, target: Path | IO[bytes]) -> None:
             elif question.kind in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES):
                 choices += [[question.key, c.key, *_languages(c, "label")] for c in question.choices.all()
                             if c.retired_at is None]
-            elif question.kind == QuestionKind.SCALE and (question.low_label_en or question.high_label_en):
+            elif question.kind == QuestionKind.SCALE and (question.low_label_en or question.high_label_en):  # type: ignore[attr-defined]  # modeltranslation's
                 choices += [[f"{question.key}_ends", "1", *_languages(question, "low_label")],
                             [f"{question.key}_ends", str(question.scale_points), *_languages(question, "high_label")]]
                 parameters += f" tick_labelset={question.key}_ends"
@@ -376,7 +376,8 @@ def export_questionnaire(campaign: Campaign, target: Path | IO[bytes]) -> None:
                     texts.append(_(label))
             choices.append(["yes_no", value, *texts])
     settings_rows = [["form_title", "form_id", "version", "default_language"],
-                     [campaign.name_en, campaign.slug, timezone.now().strftime("%Y%m%d%H%M"), LANGUAGE_NAMES["en"]]]
+                     [campaign.name_en,  # type: ignore[attr-defined]  # modeltranslation's
+                      campaign.slug, timezone.now().strftime("%Y%m%d%H%M"), LANGUAGE_NAMES["en"]]]
     book = Workbook(target, {"in_memory": True})
     for title, lines in (("survey", survey), ("choices", choices), ("settings", settings_rows)):
         sheet = book.add_worksheet(title)
@@ -397,7 +398,7 @@ def _xls_type(question: Question) -> tuple[str, str, str, str]:
     if kind == QuestionKind.SEVERAL_CHOICES:
         constraint += [f"count-selected(.) >= {question.min_choices}"] if question.min_choices else []
         constraint += [f"count-selected(.) <= {question.max_choices}"] if question.max_choices else []
-    types = {
+    types: dict[str, tuple[str, str]] = {
         QuestionKind.SHORT_TEXT: ("text", ""), QuestionKind.LONG_TEXT: ("text", "multiline"),
         QuestionKind.EMAIL: ("text", "email"), QuestionKind.URL: ("text", "url"), QuestionKind.DATE: ("date", ""),
         QuestionKind.NUMBER: ("integer" if question.whole_number else "decimal", ""),

@@ -15,18 +15,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bigbuyers.http import SignedInRequest
 from bigbuyers.ratelimit import limit_posts
 from surveys import access_requests, selectors, services
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.forms import AccessRequestForm, LateRequestForm, SubmitForm
-from surveys.models import AccessRequest, RequestStatus, Response
+from surveys.models import AccessRequest, RequestStatus
 from surveys.pages import PAGE_KINDS, PageContext, save_page
 from surveys.questionnaire.models import PageKind
 from surveys.questionnaire.structure import Page
 from surveys.views.campaigns import get_campaign_or_404
 
 
-def survey_context(request: HttpRequest, slug: str) -> PageContext:
+def survey_context(request: SignedInRequest, slug: str) -> PageContext:
     campaign = get_campaign_or_404(slug, with_areas=False)
     return PageContext(campaign, services.response_for(request.user, campaign), request.user)
 
@@ -51,7 +52,7 @@ def render_page(request: HttpRequest, ctx: PageContext, page: Page, forms: dict[
 
 
 @login_required
-def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_resume(request: SignedInRequest, slug: str) -> HttpResponse:
     """Go to the first page not yet saved, or to the review once all are."""
     ctx = survey_context(request, slug)
     if not _is_open(ctx):
@@ -63,7 +64,7 @@ def survey_resume(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+def survey_step(request: SignedInRequest, slug: str, step: str) -> HttpResponse:
     """Show one page; on POST validate it, save the draft, and go on (or back)."""
     ctx = survey_context(request, slug)
     if ctx.response is None and step != PageKind.ORGANISATION:
@@ -105,7 +106,7 @@ def survey_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
 
 
 @login_required
-def survey_eligibility(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_eligibility(request: SignedInRequest, slug: str) -> HttpResponse:
     """Where the organisation stands, shown right after the organisation step."""
     ctx = survey_context(request, slug)
     if ctx.response is None:
@@ -114,7 +115,7 @@ def survey_eligibility(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_review(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_review(request: SignedInRequest, slug: str) -> HttpResponse:
     """Every answer on one page, with links back to each step, and the submit button."""
     ctx = survey_context(request, slug)
     if ctx.response is None:
@@ -129,7 +130,7 @@ def survey_review(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 @limit_posts("submit", per_ip="RATELIMIT_SUBMIT_PER_IP")
-def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_submit(request: SignedInRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
@@ -149,7 +150,7 @@ def survey_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_done(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_done(request: SignedInRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None or not ctx.response.is_submitted:
         return redirect("survey_resume", slug)
@@ -157,18 +158,17 @@ def survey_done(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_closed(request: SignedInRequest, slug: str) -> HttpResponse:
     """After the deadline: the draft is kept and shown, and a late expression of interest offered."""
     ctx = survey_context(request, slug)
     if _is_open(ctx):
         return redirect("survey_resume", slug)
     late = getattr(ctx.response, "late_request", None) if ctx.response else None
     form = LateRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and ctx.response is not None:
-        if form.is_valid():
-            services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
-            messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
-            return redirect("survey_closed", slug)
+    if request.method == "POST" and ctx.response is not None and form.is_valid():
+        services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
+        messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
+        return redirect("survey_closed", slug)
     sections = selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire) if ctx.response else []
     return _page(request, ctx, "surveys/closed.html", {"sections": sections, "late": late, "form": form},
                  status=400 if form.errors else 200)
@@ -177,7 +177,7 @@ def survey_closed(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 @limit_posts("access-request", per_ip="RATELIMIT_ACCESS_REQUEST_PER_IP")
-def request_access(request: HttpRequest, slug: str, response_id: int) -> HttpResponse:
+def request_access(request: SignedInRequest, slug: str, response_id: int) -> HttpResponse:
     """A colleague asks for access to the response their organisation already started: the one that the
     organisation step found in their way, no other (surveys/access_requests.py)."""
     ctx = survey_context(request, slug)
@@ -191,7 +191,7 @@ def request_access(request: HttpRequest, slug: str, response_id: int) -> HttpRes
 
 
 @login_required
-def survey_colleagues(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_colleagues(request: SignedInRequest, slug: str) -> HttpResponse:
     """People working on this response, and colleagues' pending requests to join them."""
     ctx = survey_context(request, slug)
     if ctx.response is None:

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from groups.models import GroupOffer, Interview, MatchingRun, ObserverSubscription, WorkingGroup
 from surveys.models import AreaChallenge, Campaign, PlannedPurchase, Response
-from tests.factories import CampaignFactory, InterviewSlotFactory, OrganisationFactory, ResponseFactory, UserFactory, interest
+from tests.factories import (
+    CampaignFactory,
+    InterviewSlotFactory,
+    OrganisationFactory,
+    ResponseFactory,
+    UserFactory,
+    interest,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY1, DAY2, DAY3 = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)

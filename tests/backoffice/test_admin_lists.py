@@ -22,8 +22,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from bigbuyers.models import BulkEmail, ExportRecord
 from communities.models import Community, Event, GroupToEstablish, TravelClaim
 from groups.models import Interview, InterviewSlot, MatchingRun, WorkingGroup
-from surveys.models import Campaign, Response
-from surveys.models import Respondent
+from surveys.models import Campaign, Respondent, Response
 from tests.factories import (
     CampaignFactory,
     EventFactory,
@@ -67,8 +66,8 @@ def _claim(n: int) -> None:
 
 
 LISTS = {
-    "surveys_response": lambda campaign, n: _response(campaign, n),
-    "surveys_eligibilityreview": lambda campaign, n: _response(campaign, n),
+    "surveys_response": _response,
+    "surveys_eligibilityreview": _response,
     "surveys_organisation": lambda campaign, n: OrganisationFactory(name=f"Organisation {n}"),
     "bigbuyers_exportrecord": lambda campaign, n: _export_record(n),
     "bigbuyers_bulkemail": lambda campaign, n: _bulk_email(n),
@@ -221,7 +220,7 @@ def _admin_pages(world: Any) -> list[tuple[str, str]]:
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         pages.append((f"{model._meta.label} list", reverse(f"{prefix}_changelist")))
-        obj = CHANGE_OBJECT.get(model, lambda w: model._default_manager.order_by("pk").first())(world)
+        obj = CHANGE_OBJECT.get(model, lambda w, model=model: model._default_manager.order_by("pk").first())(world)
         if obj is not None:
             pages.append((f"{model._meta.label} change", reverse(f"{prefix}_change", args=[obj.pk])))
     for name, page in sorted(ADMIN_PAGES.items()):

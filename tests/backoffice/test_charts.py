@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from surveys.charts import WIDTH, column_chart
@@ -21,12 +22,13 @@ def test_a_long_time_series_shows_a_few_period_labels_that_do_not_overlap() -> N
         svg = str(column_chart(_weeks(count)))
         labels = [(float(x), text) for x, text in re.findall(r'<text x="([\d.]+)" y="216"[^>]*>([^<]+)</text>', svg)]
         assert 1 <= len(labels) <= 4, (count, labels)
-        for (x, text), (next_x, _next) in zip(labels, labels[1:]):
+        for (x, text), (next_x, _next) in itertools.pairwise(labels):
             assert x + 7 * len(text) < next_x, (count, text)
         assert all(x + 7 * len(text) <= WIDTH for x, text in labels), "no label runs off the right edge"
 
 
 def test_legend_entries_leave_room_for_their_words() -> None:
     svg = str(column_chart(_weeks(3)))
-    [(first_x, first), (second_x, _)] = [(float(x), t) for x, t in re.findall(r'<text x="([\d.]+)" y="10"[^>]*>([^<]+)</text>', svg)]
+    labels = re.findall(r'<text x="([\d.]+)" y="10"[^>]*>([^<]+)</text>', svg)
+    [(first_x, first), (second_x, _)] = [(float(x), t) for x, t in labels]
     assert second_x - 16 >= first_x + 7 * len(first), "the second swatch starts after the first label ends"

@@ -97,7 +97,8 @@ EXPECTED = {
     "Telephone": "'+33 1 64 00 00 00", "Respondents' e-mail addresses": "anna.keller@evry.example, colleague@evry.example",
     "Interest: Heavy-duty electric vehicles": "High priority", "Interest: Zero-emission construction sites": "Not interested",
     "Interest: Circular construction": "Interested", "Another area of interest": "'@SUM(1+1) school canteens",
-    "Planned purchases": "Électric buses | Heavy-duty electric vehicles | CPV 34144910-0 – Electric buses | 2027\nCharging points",
+    "Planned purchases": ("Électric buses | Heavy-duty electric vehicles | CPV 34144910-0 – Electric buses | 2027\n"
+                          "Charging points"),
     "Challenges: Heavy-duty electric vehicles": "'+Grid capacity at the depot",
     "Challenges: Zero-emission construction sites": "", "Challenges: Circular construction": "",
     "Other challenges and unmet needs": MULTILINE, "Recommendations": "'-More study visits",

@@ -95,7 +95,7 @@ def _setting_in_a_fresh_process(**env_values: str) -> str:
     env.update(env_values)
     script = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
     run = subprocess.run([sys.executable, "manage.py", "shell", "-c", script],  # noqa: S603
-                         capture_output=True, text=True, env=env, timeout=120)
+                         capture_output=True, text=True, env=env, timeout=120, check=False)
     return run.stdout.strip().splitlines()[-1] if run.returncode == 0 else run.stderr
 
 

@@ -21,7 +21,8 @@ from tests.factories import CampaignFactory, InterviewSlotFactory, OrganisationF
 pytestmark = pytest.mark.django_db
 
 # As long as the organisation step and the campaign's admin accept (255 and 200 characters), with words.
-LONGEST_ORGANISATION = ("Syndicat intercommunal pour la mobilité électrique " * 6)[:OrganisationForm.base_fields["name"].max_length]
+LONGEST_ORGANISATION = ("Syndicat intercommunal pour la mobilité électrique " * 6)[
+    :OrganisationForm.base_fields["name"].max_length]
 LONGEST_CAMPAIGN = ("Big Buyers Working Together needs assessment " * 5)[:Campaign._meta.get_field("name").max_length]
 
 

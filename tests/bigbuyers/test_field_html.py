@@ -12,6 +12,7 @@ from django.template import engines
 
 from surveys.forms import PrebuiltOptionsSelect
 
+
 def _countries() -> list[tuple[str, str]]:
     return [("", "Choose a country"), ("FR", "France"), ("DE", "Germany")]
 
@@ -72,7 +73,7 @@ def test_the_portal_pack_writes_what_bootstrap5_writes(data: dict[str, Any] | No
         assert "The whole form is wrong." in portal
 
 
-@pytest.mark.parametrize("name", [name for name in EveryKindForm.base_fields])
+@pytest.mark.parametrize("name", list(EveryKindForm.base_fields))
 def test_each_field_alone_is_the_same_in_both_packs(name: str) -> None:
     form, twin = EveryKindForm(BOUND), EveryKindForm(BOUND)
 

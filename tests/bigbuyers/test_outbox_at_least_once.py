@@ -34,7 +34,7 @@ class Sink:
         self.lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's name
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"

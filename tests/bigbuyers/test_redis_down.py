@@ -90,7 +90,7 @@ def test_with_redis_down_pages_sign_in_and_the_survey_work_and_healthz_says_503(
 
 def test_a_matching_run_queued_while_redis_is_down_is_solved_once_it_is_back(portal_on, request):
     campaign = CampaignFactory(areas=[("hdev", "Heavy-duty"), ("zecs", "Zero-emission")], expected_groups=1)
-    for n in range(6):
+    for _ in range(6):
         submitted_body(campaign, {"hdev": 2, "zecs": 1}, country="de")
     run = formation.create_run(campaign, by=StaffFactory(), groups=1, min_size=2, max_size=10, time_limit=5)
 

@@ -17,8 +17,8 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # What Django's own admin scripts write into a page after it loads, that the Nu HTML Checker refuses: not
 # ours to change, and only read when a page is checked as its scripts left it (after a submit).
-ADMIN_SCRIPTS_NU = ('An “input” element with a “type” attribute whose value is “hidden” must not have an '
-                    '“autocomplete” attribute',)  # inlines.js, on the inline formsets' management forms
+ADMIN_SCRIPTS_NU = (('An “input” element with a “type” attribute whose value is “hidden” must not have an '
+                     '“autocomplete” attribute'),)  # inlines.js, on the inline formsets' management forms
 
 
 def axe_violations(page, *, preload: bool = True) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -50,7 +50,8 @@ def html_errors(documents: dict[str, str]) -> dict[str, list[str]]:
             path.write_text(html, encoding="utf-8")
             paths[path.name] = name
         run = subprocess.run(  # noqa: S603 - fixed arguments, our own files
-            [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *[str(Path(folder) / p) for p in paths]],
+            [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always",
+             *[str(Path(folder) / p) for p in paths]],
             capture_output=True, text=True, check=True, timeout=300,
         )
     report = json.loads(run.stderr or "{}")

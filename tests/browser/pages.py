@@ -178,7 +178,8 @@ def staff_pages(campaign_id: int) -> list[PageVisit]:
         PageVisit("import an XLSForm", f"{base}/questionnaire/import/", as_user="staff"),
         # Staff signed in with an e-mailed link are asked for their password, and told why.
         PageVisit("admin sign-in after a link", "/admin/login/?next=/admin/", as_user="staff", by_link=True),
-    ] + two_factor_pages()
+        *two_factor_pages(),
+    ]
 
 
 def admin_pages(ids: dict[str, object]) -> list[PageVisit]:

@@ -32,8 +32,8 @@ def _answer_organisation(page, live_server, campaign, *, name: str, country: str
 @pytest.mark.parametrize(("name", "country", "body_type", "why"), [
     ("Acme Electric Trucks SA", "FR", "Private company", "A private company is not a contracting authority"),
     ("City of Springfield", "US", "Local authority", "United States of America is not among the countries"),
-    ("Stadt Zürich", "CH", "Local authority", "Switzerland is not among the countries that can take part in this "
-                                              "campaign (EU-27, EEA)"),
+    ("Stadt Zürich", "CH", "Local authority", ("Switzerland is not among the countries that can take part in this "
+                                               "campaign (EU-27, EEA)")),
 ])
 def test_body_that_cannot_take_part_sees_why_and_the_observer_group_offer(
         page, live_server, campaign_2023, name, country, body_type, why):  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ def test_the_deadline_is_shown_in_the_browsers_own_time_zone(browser, live_serve
         page.goto(f"/campaigns/{campaign.slug}/")
         page.wait_for_load_state("load")
         text = page.locator("main").inner_text()
-        assert "(Europe/Brussels)" in text and f"In your time zone:" in text and f"({zone})" in text
+        assert "(Europe/Brussels)" in text and "In your time zone:" in text and f"({zone})" in text
         assert page.evaluate("window.cookieWrites") == [], "the zone is already stored: no need to write it again"
     finally:
         context.close()

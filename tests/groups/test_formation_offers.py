@@ -178,7 +178,7 @@ def test_an_unanswered_offer_is_reminded_once_after_a_week(published, committed)
 
 
 def test_no_reminder_once_the_offer_has_expired_or_its_group_is_established(published):
-    _run, bodies = published
+    _run, _bodies = published
     published_at = GroupOffer.objects.order_by("created_at").first().created_at
     WorkingGroup.objects.filter(area__code="zecs").update(status=GroupStatus.ESTABLISHED, established_at=timezone.now())
     assert send_due_reminders(now=published_at + dt.timedelta(days=30)) == 0  # past the answer date

@@ -62,7 +62,7 @@ def test_publishing_creates_the_groups_and_an_offer_per_placed_body(solved, staf
 
 def test_every_respondent_of_a_placed_body_gets_one_offer_e_mail_and_the_unplaced_an_observer_invitation(
         solved, staff, committed):
-    run, bodies = solved
+    run, _bodies = solved
     with committed():
         services.publish_run(run, by=staff)
     by_person = {m.to[0]: m for m in mail.outbox}

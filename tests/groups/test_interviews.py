@@ -38,7 +38,7 @@ def _willing(campaign, *, email: str, country: str = "FR", availability=("tue_am
 
 
 def _ics(message) -> str:  # type: ignore[no-untyped-def]
-    (filename, content, mimetype), = message.attachments
+    (filename, content, _mimetype), = message.attachments
     assert filename.endswith(".ics")
     return content
 

@@ -288,8 +288,8 @@ def pinned_apart(groups: int) -> dict[str, Any]:
 def test_solve_detects_areas_that_cannot_be_filled_together(method: str) -> None:
     solution = solve(parse_problem(pinned_apart(groups=2)), method=method)
     assert solution.status == "infeasible"
-    assert solution.reasons == ("No choice of areas can meet every constraint together (group sizes, groups per "
-                                "body, pins).",)
+    assert solution.reasons == (("No choice of areas can meet every constraint together (group sizes, groups per "
+                                 "body, pins)."),)
     assert solution.explanations["c"] == "Not placed: no groups were formed."
 
 

@@ -50,6 +50,14 @@ def test_every_operator_as_xlsform_means_it(condition, expected):
     assert holds(condition, VALUES) is expected
 
 
+@pytest.mark.parametrize(("condition", "expected"), [
+    ("${typed} > 3", False), ("${typed} < 3", False), ("${typed} = 3", False), ("${typed} != 3", True),
+])
+def test_nan_typed_in_a_text_answer_is_no_number(condition, expected):
+    # Decimal("NaN") cannot be ordered: the comparison raised InvalidOperation instead of XPath's NaN.
+    assert holds(condition, {"typed": "NaN"}) is expected
+
+
 def test_an_empty_condition_always_holds():
     assert holds("", {}) and holds("   ", {})
 

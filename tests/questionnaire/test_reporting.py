@@ -60,7 +60,7 @@ def test_the_export_has_a_column_per_question_and_per_option_and_the_wording_ans
                    "joint: wording answered", "ready: Market readiness", "budget: Budget", "secret: Anything else",
                    "tender [hdev]: Next tender – Heavy-duty electric vehicles"):
         assert column in header, column
-    first = dict(zip(header, rows[1]))
+    first = dict(zip(header, rows[1], strict=False))
     assert first["topics.buses: Topics – Buses"] == "Yes" and first["topics.trucks: Topics – Trucks"] == "No"
     assert first["joint: wording answered"].startswith("1 (from ")
     assert first["budget: Budget"] == "1000" and first["ready: Market readiness"] == "4"

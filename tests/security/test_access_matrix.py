@@ -39,7 +39,8 @@ def portal_world() -> SimpleNamespace:
     return SimpleNamespace(
         people=people, communities=communities, campaign=campaign, response_a=response_a, response_b=response_b,
         booking_token_a=booking_token(response_a), offer_a=offer_a, offer_token_a=formation.offer_token(response_a, a),
-        observer_token=observer.token, observer_confirm_token=formation.observer_confirm_url(observer).rstrip("/").rsplit("/", 1)[-1],
+        observer_token=observer.token,
+        observer_confirm_token=formation.observer_confirm_url(observer).rstrip("/").rsplit("/", 1)[-1],
     )
 
 

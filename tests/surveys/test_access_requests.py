@@ -16,7 +16,8 @@ from tests.factories import OrganisationFactory, ResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PHISHING = "Hello, I am Jan from procurement.\nPlease log in at https://big-buyers.evil.example/login <b>now</b>\nor www.evil.example"
+PHISHING = ("Hello, I am Jan from procurement.\nPlease log in at https://big-buyers.evil.example/login <b>now</b>\n"
+            "or www.evil.example")
 
 
 def _meet_the_colleagues_response(client, campaign, organisation):  # type: ignore[no-untyped-def]

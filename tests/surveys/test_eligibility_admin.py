@@ -175,7 +175,8 @@ def test_campaign_policy_is_edited_with_checkboxes(admin_client, campaign):
         assert re.search(rf'<input type="checkbox" name="reimbursed_country_groups" value="{key}"', html)
     assert "EEA (EU-27 and Iceland, Liechtenstein, Norway)" in html
     assert "EFTA (Iceland, Liechtenstein, Norway, Switzerland)" in html
-    assert re.search(r'value="EEA"[^>]*checked', html) and not re.search(r'name="eligible_country_groups" value="EFTA"[^>]*checked', html)
+    assert re.search(r'value="EEA"[^>]*checked', html) and not re.search(
+        r'name="eligible_country_groups" value="EFTA"[^>]*checked', html)
 
 
 def test_removing_eea_re_evaluates_and_lists_the_responses_whose_outcome_changed(admin_client, campaign, staff):
@@ -243,8 +244,10 @@ def test_counts_per_outcome_on_the_campaign_link_to_the_filtered_lists(admin_cli
     _make_responses(campaign, 7)  # eligible: 0, 3, 4; not eligible: 1, 5; needs review: 2, 6
     html = admin_client.get(_change_url(campaign)).content.decode()
     responses = reverse("admin:surveys_response_changelist")
-    assert f'href="{responses}?campaign__id__exact={campaign.pk}&amp;eligibility__exact=eligible" class="eligibility-count-eligible">Eligible: 3</a>' in html
-    assert f'href="{responses}?campaign__id__exact={campaign.pk}&amp;eligibility__exact=not_eligible" class="eligibility-count-not_eligible">Not eligible: 2</a>' in html
+    assert (f'href="{responses}?campaign__id__exact={campaign.pk}&amp;eligibility__exact=eligible" '
+            'class="eligibility-count-eligible">Eligible: 3</a>') in html
+    assert (f'href="{responses}?campaign__id__exact={campaign.pk}&amp;eligibility__exact=not_eligible" '
+            'class="eligibility-count-not_eligible">Not eligible: 2</a>') in html
     queue = reverse("admin:surveys_eligibilityreview_changelist")
     assert f'href="{queue}?campaign__id__exact={campaign.pk}" class="eligibility-count-needs_review">Needs review: 2</a>' in html
     assert "Eligible: 3" in admin_client.get(reverse("admin:surveys_campaign_changelist")).content.decode()

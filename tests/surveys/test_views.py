@@ -13,7 +13,7 @@ from sesame.utils import get_query_string
 
 from surveys.models import Organisation, PlannedPurchase, Response
 from surveys.steps import STEP_SLUGS
-from tests.factories import CampaignFactory, ResponseFactory, UserFactory, interest
+from tests.factories import CampaignFactory, ResponseFactory, interest
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_expired_link_gets_a_clear_page(client, user, settings):
     import sesame.tokens_v2 as tokens
 
     original = tokens.time.time
-    tokens.time.time = lambda: later.timestamp()
+    tokens.time.time = later.timestamp
     try:
         answer = client.post(reverse("signin_link"), {"token": token})
     finally:
@@ -169,7 +169,8 @@ def test_over_long_text_is_refused_with_a_message(client, campaign):
 
 
 def test_a_person_only_ever_sees_their_own_response(client, campaign):
-    mine, theirs = ResponseFactory(campaign=campaign, contact_name="Mine"), ResponseFactory(campaign=campaign, contact_name="Theirs")
+    mine = ResponseFactory(campaign=campaign, contact_name="Mine")
+    theirs = ResponseFactory(campaign=campaign, contact_name="Theirs")
     Response.objects.filter(pk__in=[mine.pk, theirs.pk]).update(steps_done=list(STEP_SLUGS))
     client.force_login(mine.respondents.get().user)
     html = client.get(reverse("survey_review", args=[campaign.slug])).content.decode()

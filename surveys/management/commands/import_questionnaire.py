@@ -7,7 +7,7 @@ nothing is changed) or the campaign's questions already have answers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -34,11 +34,11 @@ class Command(BaseCommand):
         except XLSFormError as error:
             self._refuse(["The form was not imported; nothing changed:", *error.problems])
         except services.QuestionnaireHasAnswers:
-            self._refuse(["The campaign's questions already have answers: change them in the admin (retire, reword) "
-                          "rather than replacing the questionnaire."])
+            self._refuse([("The campaign's questions already have answers: change them in the admin (retire, reword) "
+                           "rather than replacing the questionnaire.")])
         self.stdout.write(f"Imported {count} questions into “{campaign.slug}”.")
 
-    def _refuse(self, lines: list[str]) -> None:
+    def _refuse(self, lines: list[str]) -> NoReturn:
         for line in lines:
             self.stderr.write(line)
         raise SystemExit(2)

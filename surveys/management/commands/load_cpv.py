@@ -5,8 +5,9 @@ says what changed, and can check a new list before it replaces that file (README
 """
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys.cpv.loader import DATA_FILE, BadVocabularyFile, sync_vocabulary
 
@@ -14,11 +15,11 @@ from surveys.cpv.loader import DATA_FILE, BadVocabularyFile, sync_vocabulary
 class Command(BaseCommand):
     help = "Load or update the CPV vocabulary (codes and English labels) from the app's compressed CSV."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=DATA_FILE,
                             help="a CSV with the columns code,label (gzip-compressed if it ends in .gz)")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from communities.demo import join_secretariat
@@ -13,11 +15,11 @@ from surveys.models import Campaign
 class Command(BaseCommand):
     help = "Load the demo campaigns, organisations and answers into an empty database, with a staff login."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", default="secretariat@bigbuyers.example")
         parser.add_argument("--password", default="demo-secretariat-2026")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if Campaign.objects.exists():
             self.stdout.write("Demo data is there already.")
         else:
