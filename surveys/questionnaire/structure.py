@@ -171,8 +171,8 @@ def current_questionnaire(campaign_id: int) -> Questionnaire:
     if kept is not None and kept[0] == fingerprint:
         return kept[1]
     questionnaire = questionnaire_of(campaign_id)  # read after the fingerprint: never older than it
-    if len(_KEPT) >= _KEPT_MAX:
-        _KEPT.pop(next(iter(_KEPT)), None)
+    if len(_KEPT) >= _KEPT_MAX:  # more campaigns than any deployment runs at once: start again
+        _KEPT.clear()  # (clear, not evicting by iteration, which another thread's insert could break)
     _KEPT[campaign_id] = (fingerprint, questionnaire)
     return questionnaire
 
