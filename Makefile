@@ -36,7 +36,7 @@ gettext:
 	  echo "Installing GNU gettext for the translation checks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
-# Start PostgreSQL and Redis when they are down (the machine's services, as DEVELOPERS.md says).
+# Start PostgreSQL and Redis when they are down (the machine's own services: a Debian cluster, a plain redis-server).
 start-services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; sleep 2; }
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from bigbuyers import bulk_email, exports
+from bigbuyers.http import signed_in_user
 from bigbuyers.models import BulkEmail, ExportRecord, OutgoingEmail, User
+from bigbuyers.staff_views import staff_view
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @admin.register(User)
@@ -63,6 +68,20 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
         return False
 
 
+class RecordInline(admin.TabularInline):
+    """Rows that record what happened (a history, decisions, offers, receipts), listed with their parent:
+    every field read-only, none added or deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [name for name in self.fields or () if isinstance(name, str)]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ExportRecord)
 class ExportRecordAdmin(ReadOnlyModelAdmin):
     """Every download of personal data: who, when, what, with which filters and how many rows."""
@@ -77,10 +96,48 @@ class ExportRecordAdmin(ReadOnlyModelAdmin):
 
     def get_urls(self) -> list[Any]:
         return [
-            path("download/<slug:kind_name>.<slug:fmt>", self.admin_site.admin_view(exports.download_view),
+            path("download/<slug:kind_name>.<slug:fmt>",
+                 staff_view(exports.download_view, permission=exports.download_permission, site=self.admin_site),
                  name="bigbuyers_exportrecord_download"),
             *super().get_urls(),
         ]
+
+
+BULK_EMAIL_PERMISSION = "bigbuyers.add_bulkemail"
+
+
+def action_selection(request: HttpRequest) -> dict[str, Any]:
+    """What an admin action ran on, for the record: the list's filters and the rows ticked (the first 200)."""
+    return {"changelist": request.GET.urlencode(), "select_across": request.POST.get("select_across") == "1",
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)[:200]}
+
+
+class ExportActionsMixin:
+    """A ModelAdmin whose list offers export actions (:func:`export_action`): the export kind they download
+    (its permission, in a staff session, is the actions' "export" permission) and the table of the rows
+    chosen."""
+
+    export_kind: exports.ExportKind
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return exports.may_export(request, self.export_kind)
+
+    def export_table(self, queryset: QuerySet[Any], *, filters: dict[str, Any]) -> exports.ExportTable:
+        raise NotImplementedError
+
+
+def export_action(fmt: str, description: StrOrPromise, *, name: str = "") -> Callable[..., HttpResponseBase]:
+    """An admin action of an :class:`ExportActionsMixin`: the rows chosen, downloaded as `fmt` (csv, xlsx)
+    through bigbuyers.exports (the permission checked again, the download recorded with the selection)."""
+
+    def action(modeladmin: ExportActionsMixin, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponseBase:
+        table = modeladmin.export_table(queryset, filters=action_selection(request))
+        return exports.download(request, kind=modeladmin.export_kind, fmt=fmt, table=table)
+
+    action.allowed_permissions = ("export",)  # type: ignore[attr-defined]
+    action.short_description = description  # type: ignore[attr-defined]
+    action.__name__ = name or f"export_{fmt}"
+    return action
 
 
 class BulkEmailForm(forms.Form):
@@ -90,7 +147,7 @@ class BulkEmailForm(forms.Form):
 
 
 def bulk_email_action(*, people: Callable[[QuerySet[Any]], QuerySet[User]], source: str,
-                      describe: Callable[[QuerySet[Any]], str], description: str) -> Callable[..., Any]:
+                      describe: Callable[[QuerySet[Any]], str], description: StrOrPromise) -> Callable[..., Any]:
     """An admin action that writes an e-mail to the people behind the selected rows.
 
     `people` turns the selected rows into users (respondents of responses, members of memberships);
@@ -105,9 +162,7 @@ def bulk_email_action(*, people: Callable[[QuerySet[Any]], QuerySet[User]], sour
         if "compose" in request.POST and form.is_valid():
             bulk = bulk_email.prepare_bulk_email(
                 subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], people=recipients,
-                source=source, audience=describe(queryset), by=request.user,
-                filters={"changelist": request.GET.urlencode(), "select_across": request.POST.get("select_across") == "1",
-                         "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)[:200]},
+                source=source, audience=describe(queryset), by=signed_in_user(request), filters=action_selection(request),
             )
             return redirect("admin:bigbuyers_bulkemail_preview", bulk.pk)
         return TemplateResponse(request, "admin/bigbuyers/bulkemail_compose.html", {
@@ -128,7 +183,7 @@ class BulkEmailActionMixin:
     """Gives a ModelAdmin the permission its bulk e-mail action asks for."""
 
     def has_bulk_email_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("bigbuyers.add_bulkemail")
+        return request.user.has_perm(BULK_EMAIL_PERMISSION)
 
 
 @admin.register(BulkEmail)
@@ -142,7 +197,9 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
     show_full_result_count = False
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
+        def view(function: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+            return staff_view(function, permission=BULK_EMAIL_PERMISSION, site=self.admin_site)
+
         return [
             path("<int:bulk_email_id>/preview/", view(self.preview_view), name="bigbuyers_bulkemail_preview"),
             path("<int:bulk_email_id>/send/", view(self.send_view), name="bigbuyers_bulkemail_send"),
@@ -153,8 +210,6 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
         return redirect("admin:bigbuyers_bulkemail_preview", object_id)
 
     def _get(self, request: HttpRequest, bulk_email_id: int) -> BulkEmail:
-        if not request.user.has_perm("bigbuyers.add_bulkemail"):
-            raise PermissionDenied
         return get_object_or_404(BulkEmail.objects.select_related("created_by", "sent_by"), pk=bulk_email_id)
 
     def preview_view(self, request: HttpRequest, bulk_email_id: int) -> HttpResponse:
@@ -173,7 +228,7 @@ class BulkEmailAdmin(ReadOnlyModelAdmin):
         if request.method != "POST":
             return redirect("admin:bigbuyers_bulkemail_preview", bulk_email_id)
         bulk = self._get(request, bulk_email_id)
-        if bulk_email.send_bulk_email(bulk, by=request.user):
+        if bulk_email.send_bulk_email(bulk, by=signed_in_user(request)):
             self.message_user(request, ngettext("The e-mail is on its way to %(count)d person.",
                                                 "The e-mail is on its way to %(count)d people.", bulk.recipient_count)
                               % {"count": bulk.recipient_count}, messages.SUCCESS)

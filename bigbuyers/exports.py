@@ -185,13 +185,20 @@ def _xlsx_response(table: ExportTable, record: ExportRecord) -> FileResponse:
     return FileResponse(file, as_attachment=True, filename=f"{table.filename}.xlsx", content_type=XLSX_MIME)
 
 
-def download_view(request: HttpRequest, kind_name: str, fmt: str) -> HttpResponseBase:
-    """GET ``<kind>.<csv|xlsx>?<filters>``: the registered export, for staff with its permission (else 403)."""
+def download_permission(kind_name: str, fmt: str) -> str:
+    """The permission the download of ``<kind>.<fmt>`` needs; Http404 for a kind or format that does not exist."""
     kind = get_kind(kind_name)
     if kind is None or fmt not in ExportFormat.values:
         raise Http404
-    if not may_export(request, kind):
-        raise PermissionDenied
+    return kind.permission
+
+
+def download_view(request: HttpRequest, kind_name: str, fmt: str) -> HttpResponseBase:
+    """GET ``<kind>.<csv|xlsx>?<filters>``: the registered export. Its admin URL is a staff_view with
+    ``download_permission`` (staff without the kind's permission get 403)."""
+    kind = get_kind(kind_name)
+    if kind is None:
+        raise Http404
     try:
         table = kind.table(request.GET)
     except BadExportFilters as error:

@@ -116,6 +116,14 @@ def message_id(email: OutgoingEmail) -> str:
     return f"<outbox.{email.pk}.{digest}@{domain}>"
 
 
+def _due(now: dt.datetime) -> Q:
+    """The messages that may be claimed at `now`: pending, failed and due for a retry, or claimed by a worker
+    that died mid-send (a claim older than STALE_CLAIM)."""
+    return Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED], not_before__lte=now) | Q(
+        status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+
+
 def send_email_now(email_id: int) -> bool:
     """Claim the message and send it; True if it was sent by this call.
 
@@ -123,10 +131,7 @@ def send_email_now(email_id: int) -> bool:
     On an error the message goes back to the outbox with a later `not_before` (back-off).
     """
     now = timezone.now()
-    claimable = Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED], not_before__lte=now) | Q(
-        status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    )
-    claimed = OutgoingEmail.objects.filter(claimable, pk=email_id).update(status=EmailStatus.SENDING, claimed_at=now)
+    claimed = OutgoingEmail.objects.filter(_due(now), pk=email_id).update(status=EmailStatus.SENDING, claimed_at=now)
     if not claimed:
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
@@ -159,12 +164,8 @@ def _mark_sent(email: OutgoingEmail) -> None:
 
 def due_email_ids(limit: int = 500) -> list[int]:
     """The messages that should be sent now: pending, failed and due for a retry, or stale claims."""
-    now = timezone.now()
     return list(
-        OutgoingEmail.objects.filter(
-            Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED], not_before__lte=now)
-            | Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
-        )
+        OutgoingEmail.objects.filter(_due(timezone.now()))
         .order_by("-interactive", "not_before")  # what a person waits for first
         .values_list("pk", flat=True)[:limit]
     )

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -93,8 +94,12 @@ def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse
 def limit_posts(scope: str, *, per_ip: str, per_field: tuple[str, str] | None = None) -> Callable[..., Any]:
     """Limit POSTs to a view per client address, and optionally per value of a form field.
 
-    `per_ip` and the second item of `per_field` name settings holding a Rate.
+    `per_ip` and the second item of `per_field` name settings holding a Rate (read at start-up by
+    env_rate); a name that is not one stops the process when the view is imported, not at the first POST.
     """
+    for name in (per_ip, *(per_field[1:] if per_field else ())):
+        if not isinstance(getattr(settings, name, None), Rate):
+            raise ImproperlyConfigured(f"{name} is not a rate setting (bigbuyers/settings.py, env_rate).")
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)

@@ -10,21 +10,18 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bigbuyers import exports
-from bigbuyers.admin import BulkEmailActionMixin, bulk_email_action
+from bigbuyers.admin import BulkEmailActionMixin, ExportActionsMixin, RecordInline, bulk_email_action, export_action
 from bigbuyers.admin_widgets import KnownChoicesInlineMixin
+from bigbuyers.exports import ExportTable
 from bigbuyers.http import signed_in_user
 from bigbuyers.models import User
 from communities import exports as community_exports
-from communities import services
-from communities.exports import claim_rows  # noqa: F401 - where the finance export used to be defined
 from communities.models import (
     Activity,
     ClaimStatus,
@@ -41,6 +38,10 @@ from communities.models import (
     Thread,
     TravelClaim,
 )
+from communities.services.claims import set_claim_status
+from communities.services.establishment import establish_community
+from communities.services.events import update_event
+from communities.services.membership import decide_join_request
 from groups.selectors.formation import groups_with_commitments
 from groups.services.formation import NotEnoughCommitments
 
@@ -107,12 +108,6 @@ class CommunityAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("communities:overview", args=[community.slug]), _("Open"))
 
 
-def _selection(request: HttpRequest) -> dict[str, Any]:
-    """What an action ran on, for the record: the list's filters and the rows ticked."""
-    return {"changelist": request.GET.urlencode(), "select_across": request.POST.get("select_across") == "1",
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)[:200]}
-
-
 def _members(memberships: QuerySet[Membership]) -> QuerySet[User]:
     return User.objects.filter(memberships__in=memberships.order_by().values("pk"))
 
@@ -123,33 +118,21 @@ def _describe_members(memberships: QuerySet[Membership]) -> str:
 
 
 @admin.register(Membership)
-class MembershipAdmin(KnownChoicesInlineMixin, BulkEmailActionMixin, admin.ModelAdmin):
+class MembershipAdmin(KnownChoicesInlineMixin, ExportActionsMixin, BulkEmailActionMixin, admin.ModelAdmin):
     list_display = ["user", "community", "role", "organisation", "notify", "joined_at", "last_visit_at"]
     list_filter = ["role", "community", "notify"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     list_select_related = ["user", "community", "organisation"]
     autocomplete_fields = ["user", "organisation"]
     show_full_result_count = False
-    actions = ["export_csv", "export_xlsx",
+    export_kind = community_exports.MEMBERS
+    actions = [export_action("csv", gettext_lazy("Export the selected members (CSV)")),
+               export_action("xlsx", gettext_lazy("Export the selected members (XLSX)")),
                bulk_email_action(people=_members, source="members", describe=_describe_members,
-                                 # temporary: bigbuyers/admin.py (moved by issue 17) types it str, not lazy
-                                 description=gettext_lazy("Write an e-mail to the selected members"))]  # type: ignore[arg-type]
+                                 description=gettext_lazy("Write an e-mail to the selected members"))]
 
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request, community_exports.MEMBERS)
-
-    def _export(self, request: HttpRequest, queryset: QuerySet[Membership], fmt: str) -> HttpResponseBase:
-        table = community_exports.members_table(queryset, title=_("Members chosen in the admin"),
-                                                filters=_selection(request))
-        return exports.download(request, kind=community_exports.MEMBERS, fmt=fmt, table=table)
-
-    @admin.action(description=gettext_lazy("Export the selected members (CSV)"), permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Membership]) -> HttpResponseBase:
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=gettext_lazy("Export the selected members (XLSX)"), permissions=["export"])
-    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Membership]) -> HttpResponseBase:
-        return self._export(request, queryset, "xlsx")
+    def export_table(self, queryset: QuerySet[Membership], *, filters: dict[str, Any]) -> ExportTable:
+        return community_exports.members_table(queryset, title=_("Members chosen in the admin"), filters=filters)
 
 
 @admin.register(JoinRequest)
@@ -171,7 +154,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
                                    title=_("Approve the requests") if approve else _("Decline the requests"))
         if page is not None:
             return page
-        done = sum(services.decide_join_request(r, approve=approve, by=signed_in_user(request), message=message or "")
+        done = sum(decide_join_request(r, approve=approve, by=signed_in_user(request), message=message or "")
                    for r in pending)
         self.message_user(request, ngettext("%(count)d request decided; the person is told by e-mail.",
                                             "%(count)d requests decided; the people are told by e-mail.",
@@ -188,15 +171,9 @@ class JoinRequestAdmin(admin.ModelAdmin):
         return self._decide(request, queryset, approve=False)
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(RecordInline):
     model = Registration
-    extra = 0
     fields = ("user", "status", "is_guest", "since", "promoted_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         # The person is a column and the row's title (__str__) names the event too.
@@ -233,7 +210,7 @@ class EventAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             # Through the service, so that reminders follow the new time and free places are filled.
-            services.update_event(obj, values={f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data})
+            update_event(obj, values={f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data})
 
 
 @admin.register(Thread)
@@ -271,15 +248,9 @@ class DocumentAdmin(admin.ModelAdmin):
                                                           args=[document.community.slug, document.pk]), _("Download"))
 
 
-class ReceiptInline(admin.TabularInline):
+class ReceiptInline(RecordInline):
     model = Receipt
-    extra = 0
     fields = ("download", "content_type", "size", "uploaded_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Receipt]:
         # The download link names the claim's community.
@@ -294,7 +265,7 @@ class ReceiptInline(admin.TabularInline):
 
 
 @admin.register(TravelClaim)
-class TravelClaimAdmin(admin.ModelAdmin):
+class TravelClaimAdmin(ExportActionsMixin, admin.ModelAdmin):
     list_display = ["__str__", "community", "total_eur", "status", "created_at", "decided_by"]
     list_filter = ["status", "event__community"]
     search_fields = ["membership__user__email", "membership__organisation__name", "event__title"]
@@ -304,7 +275,10 @@ class TravelClaimAdmin(admin.ModelAdmin):
                        "history")
     fields = readonly_fields
     inlines = [ReceiptInline]
-    actions = ["approve", "reject", "mark_paid", "export_csv", "export_xlsx"]
+    export_kind = community_exports.TRAVEL_CLAIMS
+    actions = ["approve", "reject", "mark_paid",
+               export_action("csv", gettext_lazy("Export the selected claims for finance (CSV)")),
+               export_action("xlsx", gettext_lazy("Export the selected claims for finance (XLSX)"))]
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -338,7 +312,7 @@ class TravelClaimAdmin(admin.ModelAdmin):
         done, refused = 0, 0
         for claim in queryset.select_related("membership__user", "membership__community", "event"):
             try:
-                done += services.set_claim_status(claim, status=status, reason=reason or "", by=signed_in_user(request))
+                done += set_claim_status(claim, status=status, reason=reason or "", by=signed_in_user(request))
             except ValueError:
                 refused += 1
         self.message_user(request, ngettext("%(done)d claim changed; the member is told by e-mail.",
@@ -363,21 +337,8 @@ class TravelClaimAdmin(admin.ModelAdmin):
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> TemplateResponse | None:
         return self._set(request, queryset, ClaimStatus.PAID, _("Mark the claims as paid"))
 
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return exports.may_export(request, community_exports.TRAVEL_CLAIMS)
-
-    def _export(self, request: HttpRequest, queryset: QuerySet[TravelClaim], fmt: str) -> HttpResponseBase:
-        table = community_exports.claims_table(queryset, title=_("Travel claims chosen in the admin"),
-                                               filters=_selection(request))
-        return exports.download(request, kind=community_exports.TRAVEL_CLAIMS, fmt=fmt, table=table)
-
-    @admin.action(description=gettext_lazy("Export the selected claims for finance (CSV)"), permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> HttpResponseBase:
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=gettext_lazy("Export the selected claims for finance (XLSX)"), permissions=["export"])
-    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[TravelClaim]) -> HttpResponseBase:
-        return self._export(request, queryset, "xlsx")
+    def export_table(self, queryset: QuerySet[TravelClaim], *, filters: dict[str, Any]) -> ExportTable:
+        return community_exports.claims_table(queryset, title=_("Travel claims chosen in the admin"), filters=filters)
 
 
 @admin.register(GroupToEstablish)
@@ -419,7 +380,7 @@ class GroupToEstablishAdmin(admin.ModelAdmin):
         opened = 0
         for group in queryset.select_related("area"):
             try:
-                services.establish_community(group, by=signed_in_user(request))
+                establish_community(group, by=signed_in_user(request))
             except NotEnoughCommitments as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:

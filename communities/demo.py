@@ -17,9 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from bigbuyers.models import User
-from communities import services
 from communities.models import ActivityStatus, Community, EventKind, GuestInvitation, Registration, TravelClaim
 from communities.secretariat import ensure_secretariat_group
+from communities.services.discussions import post_reply, post_thread
+from communities.services.documents import upload_document
+from communities.services.events import create_event, register_for_event
+from communities.services.membership import create_community, request_to_join
 from surveys.models import Campaign, Organisation, ThematicArea
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -65,7 +68,7 @@ def load_demo() -> list[Community]:
     members = []
     for email, name, organisation_name, role in PEOPLE:
         members.append((_person(email, name), role, Organisation.objects.filter(name=organisation_name).first()))
-    hdev = services.create_community(
+    hdev = create_community(
         name="Heavy-duty electric vehicles (HDEV)", area=area, campaign=campaign, is_open=False,
         description="Cities, regions and central purchasing bodies buying electric buses, refuse trucks and other "
                     "heavy-duty vehicles together.",
@@ -86,28 +89,28 @@ def load_demo() -> list[Community]:
         hdev.activities.create(title=title, starts_on=timezone.localdate() + dt.timedelta(days=starts),
                                ends_on=timezone.localdate() + dt.timedelta(days=ends), status=status)
     leader, core = members[0][0], members[1][0]
-    thread = services.post_thread(hdev, author=leader, title="Charging at the depot: how many chargers per truck?",
-                                  body="We are sizing the depot for 12 refuse trucks. How did you plan charging?")
-    services.post_reply(thread, author=core, body="We started with one charger for two trucks and overnight charging.")
-    services.post_reply(thread, author=members[2][0], body="Same here; peak tariffs made us add a battery buffer.")
-    services.upload_document(hdev, by=core, title="Draft specifications for electric refuse trucks",
-                             upload=io.BytesIO(DEMO_PDF), name="draft-specifications.pdf", size=len(DEMO_PDF))
-    services.upload_document(hdev, by=leader, title="Market study summary (public)", upload=io.BytesIO(DEMO_PDF),
-                             name="market-study.pdf", size=len(DEMO_PDF), classification="public")
-    visit = services.create_event(hdev, by=leader, values={
+    thread = post_thread(hdev, author=leader, title="Charging at the depot: how many chargers per truck?",
+                         body="We are sizing the depot for 12 refuse trucks. How did you plan charging?")
+    post_reply(thread, author=core, body="We started with one charger for two trucks and overnight charging.")
+    post_reply(thread, author=members[2][0], body="Same here; peak tariffs made us add a battery buffer.")
+    upload_document(hdev, by=core, title="Draft specifications for electric refuse trucks",
+                    upload=io.BytesIO(DEMO_PDF), name="draft-specifications.pdf", size=len(DEMO_PDF))
+    upload_document(hdev, by=leader, title="Market study summary (public)", upload=io.BytesIO(DEMO_PDF),
+                    name="market-study.pdf", size=len(DEMO_PDF), classification="public")
+    visit = create_event(hdev, by=leader, values={
         "kind": EventKind.STUDY_VISIT, "title": "Study visit to the Lindenau bus depot", "time_zone": "Europe/Berlin",
         "starts_at": _at(30, 10), "ends_at": _at(30, 16), "in_person": True, "place": "Lindenau bus depot",
         "capacity": 3, "description": "A tour of the depot and its chargers, with the operator's engineers."})
     for person, _role, _organisation in members[:4]:
-        services.register_for_event(visit, person)  # the fourth goes on the waiting list
-    dialogue = services.create_event(hdev, by=leader, values={
+        register_for_event(visit, person)  # the fourth goes on the waiting list
+    dialogue = create_event(hdev, by=leader, values={
         "kind": EventKind.MARKET_DIALOGUE, "title": "Market dialogue on electric refuse trucks",
         "time_zone": "Europe/Brussels", "starts_at": _at(45, 14), "ends_at": _at(45, 17),
         "online_link": "https://meet.example/hdev-dialogue", "capacity": 40, "is_public": True,
         "description": "Manufacturers present their electric refuse trucks; buyers ask about range and charging."})
     guest = _person("sales@greenbus.example", "GreenBus sales team")
     GuestInvitation.objects.create(event=dialogue, user=guest, invited_by=leader, organisation_name="GreenBus (demo)")
-    past = services.create_event(hdev, by=leader, values={
+    past = create_event(hdev, by=leader, values={
         "kind": EventKind.IN_PERSON_MEETING, "title": "Kick-off meeting", "time_zone": "Europe/Brussels",
         "starts_at": _at(-20, 10), "ends_at": _at(-20, 17), "in_person": True, "place": "Brussels"})
     for person, _role, _organisation in members:
@@ -115,10 +118,10 @@ def load_demo() -> list[Community]:
     membership = hdev.memberships.get(user=members[1][0])
     TravelClaim.objects.create(event=past, membership=membership, travel=Decimal("182.40"),
                                accommodation=Decimal("96.00"), subsistence=Decimal("25.00"))
-    services.request_to_join(hdev, _person("pieter.jansen@brugwater.example", "Pieter Jansen"),
-                             organisation_name="Stad Brugwater", message="We tender 20 electric buses next year.")
+    request_to_join(hdev, _person("pieter.jansen@brugwater.example", "Pieter Jansen"),
+                    organisation_name="Stad Brugwater", message="We tender 20 electric buses next year.")
 
-    ict = services.create_community(
+    ict = create_community(
         name="Sustainability in ICT", is_open=True, campaign=campaign,
         area=ThematicArea.objects.filter(campaign=campaign, code="ict").first() if campaign else None,
         description="Refurbished equipment, longer device lifetimes and circular ICT contracts.",
@@ -126,6 +129,6 @@ def load_demo() -> list[Community]:
     )
     ict.slug = "ict"
     ict.save()
-    services.post_thread(ict, author=members[3][0], title="Warranty terms for refurbished laptops",
-                         body="Which warranty did you ask for in your last tender?")
+    post_thread(ict, author=members[3][0], title="Warranty terms for refurbished laptops",
+                body="Which warranty did you ask for in your last tender?")
     return [hdev, ict]

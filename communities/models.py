@@ -82,7 +82,7 @@ class Community(models.Model):
     ambition = models.TextField(_("level of ambition"), blank=True)
     timeline = models.TextField(_("timeline"), blank=True)
     # The working group it grew from (groups app), by id only: no foreign key ties a community to the rows of
-    # the matching that formed it (services.establish_community sets it; GroupToEstablish is the admin's view).
+    # the matching that formed it (services/establishment.py sets it; GroupToEstablish is the admin's view).
     source_group_id = models.PositiveIntegerField(_("established from working group no."), null=True, blank=True,
                                                   unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -103,7 +103,7 @@ class GroupToEstablish(WorkingGroup):
     """The working groups as the communities' admin sees them: where a group is established as a community.
 
     A proxy (no table): the groups app owns working groups; this app only turns them into communities
-    (services.establish_community), so that groups never has to import communities.
+    (communities/services/establishment.py), so that groups never has to import communities.
     """
 
     class Meta:

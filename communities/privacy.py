@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 
 from bigbuyers.models import User
 from bigbuyers.privacy import PrivacyProvider
-from communities import services
 from communities.models import (
     GuestInvitation,
     JoinRequest,
@@ -21,6 +20,7 @@ from communities.models import (
     Thread,
     TravelClaim,
 )
+from communities.services.events import cancel_registration
 
 
 def _iso(moment: Any) -> str | None:
@@ -68,7 +68,7 @@ def erase(user: User) -> None:
     for registration in Registration.objects.filter(
         user=user, status=RegistrationStatus.REGISTERED, event__starts_at__gt=timezone.now()
     ).select_related("event"):
-        services.cancel_registration(registration.event, user)  # the place goes to the next person waiting
+        cancel_registration(registration.event, user)  # the place goes to the next person waiting
     Registration.objects.filter(user=user).delete()
     GuestInvitation.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()

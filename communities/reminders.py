@@ -13,7 +13,7 @@ from django.conf import settings
 
 from bigbuyers.reminders import Reminder
 from communities.models import Registration, RegistrationStatus
-from communities.services import event_url
+from communities.services.events import event_url
 
 
 def event_reminders(now: dt.datetime) -> Iterator[Reminder]:

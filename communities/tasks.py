@@ -10,8 +10,8 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from communities import services
 from communities.models import Community, Membership, Notify
+from communities.services.discussions import send_digest
 
 
 @shared_task(name="communities.send_daily_digests")
@@ -22,4 +22,4 @@ def send_daily_digests(*, day: str | None = None) -> int:
     """
     when = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
     community_ids = Membership.objects.filter(notify=Notify.DAILY).values("community_id").distinct()
-    return sum(services.send_digest(community, day=when) for community in Community.objects.filter(pk__in=community_ids))
+    return sum(send_digest(community, day=when) for community in Community.objects.filter(pk__in=community_ids))

@@ -24,7 +24,7 @@ from groups.models import (
     RunStatus,
     SolverStatus,
 )
-from groups.services import formation, interviews
+from groups.services import formation, interviews, solving
 from surveys.models import Campaign, Response, ResponseStatus
 
 CAMPAIGN_SLUG = "working-together-2023"
@@ -39,7 +39,7 @@ RUNS = [
 
 def _solve(run: MatchingRun) -> MatchingRun:
     formation.queue_run(run)  # with CELERY_TASK_ALWAYS_EAGER (make run) the task has run already
-    formation.execute_run(run.pk)  # without a worker: solve here (a no-op when the task did)
+    solving.execute_run(run.pk)  # without a worker: solve here (a no-op when the task did)
     run.refresh_from_db()
     return run
 

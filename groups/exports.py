@@ -118,6 +118,22 @@ def observers_table(filters: Mapping[str, str]) -> ExportTable:
     )
 
 
+def active_observers_table(queryset: QuerySet[ObserverSubscription], *, filters: dict[str, Any]) -> ExportTable:
+    """The people of `queryset` who receive news (confirmed, subscribed), each with their unsubscribe link: the
+    Observer Group's list as the secretariat's mailing tool takes it (the admin's export action)."""
+    from groups.services.formation import observer_unsubscribe_url
+
+    rows = queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).order_by("pk")
+
+    def lines() -> Iterator[list[str]]:
+        for subscription in rows.iterator(chunk_size=CHUNK):
+            yield [subscription.email, subscription.name, subscription.organisation_name,
+                   observer_unsubscribe_url(subscription)]
+
+    return ExportTable(title=_("Observer Group: people who receive news"), filename="observer-group",
+                       header=["email", "name", "organisation", "unsubscribe_url"], rows=lines(), filters=filters)
+
+
 def interview_rows(campaign: Campaign, queryset: QuerySet[Interview]) -> Iterator[list[Any]]:
     statuses, sources = dict(InterviewStatus.choices), dict(InterviewSource.choices)
     outcomes, modes = dict(InterviewOutcome.choices), dict(InterviewMode.choices)

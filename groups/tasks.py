@@ -9,13 +9,13 @@ from __future__ import annotations
 from celery import shared_task
 
 from groups.models import MatchingRun
-from groups.services import formation, pickup
+from groups.services import formation, pickup, solving
 
 
 @shared_task(name="groups.solve_matching_run")
 def solve_matching_run(*, run_id: int) -> bool:
     """Solve a queued matching run (up to its time limit, 30 s by default) and store the outcome."""
-    return formation.execute_run(run_id)
+    return solving.execute_run(run_id)
 
 
 @shared_task(name="groups.send_offer_emails", autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)

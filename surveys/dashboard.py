@@ -36,7 +36,7 @@ from django_countries import countries
 
 from bigbuyers import exports
 from surveys.eligibility import Outcome
-from surveys.models import AreaInterest, Campaign, InterestLevel, Response, ResponseStatus, ThematicArea
+from surveys.models import Campaign, InterestLevel, Response, ResponseStatus, ThematicArea
 
 
 @dataclass(frozen=True)
@@ -266,12 +266,6 @@ def interest_section(campaign: Campaign) -> Section:
         Table("interest", _("Interest per area (submitted responses)"), _("Area"),
               (_("High priority"), _("Interested"), _("Total")), rows),
     ])
-
-
-def interest_counts(campaign: Campaign) -> dict[int, int]:
-    """Area id -> submitted responses interested in it (any level): for callers that rank areas."""
-    return dict(AreaInterest.objects.filter(area__campaign=campaign, response__status=ResponseStatus.SUBMITTED)
-                .order_by().values("area_id").annotate(n=Count("pk")).values_list("area_id", "n"))
 
 
 def generated_at(campaign: Campaign) -> str:

@@ -155,7 +155,7 @@ def _answer(campaign: Campaign, areas: list[ThematicArea], organisation: Organis
                                            expected_timing=rng.choice(["Next six months", "Next year"]))
         if rng.random() < 0.6:
             AreaChallenge.objects.create(response=response, area=area, text=rng.choice(CHALLENGES))
-    from surveys.services import assess_response  # needs the saved organisation
+    from surveys.services.eligibility import assess_response  # needs the saved organisation
 
     response.eligibility = assess_response(response).outcome
     response.save(update_fields=["eligibility"])

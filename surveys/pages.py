@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from bigbuyers.models import User
-from surveys import selectors, services
+from surveys import selectors
 from surveys.eligibility import Outcome
 from surveys.forms import (
     ChallengesForm,
@@ -37,6 +37,15 @@ from surveys.questionnaire import services as questionnaire_services
 from surveys.questionnaire import structure
 from surveys.questionnaire.fields import CustomPageForm
 from surveys.questionnaire.models import PageKind
+from surveys.services.eligibility import eligibility_of
+from surveys.services.responses import (
+    save_answers,
+    save_challenges,
+    save_consent,
+    save_interests,
+    save_organisation,
+    save_purchases,
+)
 
 if TYPE_CHECKING:
     from surveys.questionnaire.structure import Page, Questionnaire, Visibility
@@ -126,15 +135,15 @@ def _organisation_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
 
 
 def _organisation_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
-    return services.save_organisation(user=ctx.user, campaign=ctx.campaign, response=ctx.response,
-                                      data=forms["form"].cleaned_data)
+    return save_organisation(user=ctx.user, campaign=ctx.campaign, response=ctx.response,
+                             data=forms["form"].cleaned_data)
 
 
 def _organisation_after(request: HttpRequest, ctx: PageContext, page: Page, response: Response,
                         forms: Forms) -> HttpResponse | None:
     # The outcome is shown before the respondent invests time in the rest: a page of its own when there is
     # something to explain, a line in the confirmation when the body can take part.
-    assessment = services.eligibility_of(response)
+    assessment = eligibility_of(response)
     if assessment.outcome != Outcome.ELIGIBLE:
         return redirect("survey_eligibility", ctx.campaign.slug)
     messages.success(request, " ".join([
@@ -153,7 +162,7 @@ def _plain(form_class: Any) -> Callable[[PageContext, Page, Any], Forms]:
 
 def _save_plain(ctx: PageContext, page: Page, forms: Forms) -> Response:
     assert ctx.response is not None
-    services.save_answers(ctx.response, step=page.kind, values=forms["form"].cleaned_data)
+    save_answers(ctx.response, step=page.kind, values=forms["form"].cleaned_data)
     return ctx.response
 
 
@@ -165,7 +174,7 @@ def _interests_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
 def _interests_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
     assert ctx.response is not None
     form = forms["form"]
-    services.save_interests(ctx.response, levels=form.levels(), other=form.cleaned_data["other_area_interest"].strip())
+    save_interests(ctx.response, levels=form.levels(), other=form.cleaned_data["other_area_interest"].strip())
     return ctx.response
 
 
@@ -183,7 +192,7 @@ def _purchases_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
     assert ctx.response is not None
     rows = [f.cleaned_data for f in forms["formset"].forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("description")]
-    services.save_purchases(ctx.response, rows=rows)
+    save_purchases(ctx.response, rows=rows)
     return ctx.response
 
 
@@ -209,13 +218,13 @@ def _challenges_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
 def _challenges_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
     assert ctx.response is not None
     form = forms["form"]
-    services.save_challenges(ctx.response, texts=form.texts(), general=form.cleaned_data["general_challenges"].strip())
+    save_challenges(ctx.response, texts=form.texts(), general=form.cleaned_data["general_challenges"].strip())
     return ctx.response
 
 
 def _consent_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
     assert ctx.response is not None
-    services.save_consent(ctx.response, keep_informed=forms["form"].cleaned_data["keep_informed"])
+    save_consent(ctx.response, keep_informed=forms["form"].cleaned_data["keep_informed"])
     return ctx.response
 
 

@@ -14,8 +14,8 @@ from surveys.models import (
     AreaChallenge,
     AreaInterest,
     Campaign,
-    InterestLevel,
     PlannedPurchase,
+    PolicyChange,
     Response,
     ResponseStatus,
     ThematicArea,
@@ -102,5 +102,8 @@ def answers_of(response: Response, *, fetched: bool = False, questionnaire: Ques
     return sections_of(response, questionnaire)
 
 
-def interest_level_label(level: int) -> str:
-    return str(InterestLevel(level).label)
+def policy_change_counts(change: PolicyChange) -> tuple[int, int]:
+    """How many responses `change` gave another outcome, and how many of its campaign's responses keep the
+    secretariat's decision whatever the policy (two queries)."""
+    kept = Response.objects.filter(campaign_id=change.campaign_id, eligibility_decided=True).count()
+    return change.eligibility_changes.count(), kept

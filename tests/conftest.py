@@ -28,6 +28,13 @@ def staff(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def staff_client(client, staff):  # type: ignore[no-untyped-def]
+    """The test client signed in as `staff` (a superuser): the admin as the same person a test checks for."""
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
 def campaign(db):  # type: ignore[no-untyped-def]
     return CampaignFactory(slug="bbwt", name="Big Buyers Working Together")
 
@@ -127,6 +134,21 @@ def worker() -> Iterator[object]:
             yield running
     finally:
         app.conf.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def finished() -> Iterator[list[str]]:
+    """Names of the tasks the worker has finished, in order: what a test waits on instead of a pause."""
+    from celery.signals import task_postrun
+
+    names: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        names.append(sender.name)
+
+    task_postrun.connect(record, weak=False)
+    yield names
+    task_postrun.disconnect(record)
 
 
 def wait_for(condition, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]

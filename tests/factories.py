@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
 
 from bigbuyers.models import User
 from surveys.eligibility import BodyType
-from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ThematicArea
+from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ResponseStatus, ThematicArea
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -27,6 +28,17 @@ class StaffFactory(UserFactory):
     password = factory.django.Password("staff-password-123")
 
 
+def staff_with(*permissions: str) -> User:
+    """A staff member who is not a superuser, holding exactly `permissions` ("app.codename")."""
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory(is_superuser=False)
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
 class SecretariatFactory(StaffFactory):
     """Staff in the "Secretariat" group (communities/secretariat.py), not a superuser: as the secretariat's
     accounts are meant to be. The group is made here when a test emptied the tables (transactional tests)."""
@@ -41,6 +53,11 @@ class SecretariatFactory(StaffFactory):
             from communities.secretariat import ensure_secretariat_group
 
             self.groups.add(ensure_secretariat_group(apps))
+
+
+#: A campaign's thematic areas unless a test gives others: (code, name), in order.
+AREAS = [("hdev", "Heavy-duty electric vehicles"), ("zecs", "Zero-emission construction sites"),
+         ("cc", "Circular construction")]
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -61,9 +78,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     def areas(self, create: bool, extracted: list[tuple[str, str]] | None, **kwargs: object) -> None:
         if not create:
             return
-        for position, (code, name) in enumerate(extracted or [("hdev", "Heavy-duty electric vehicles"),
-                                                             ("zecs", "Zero-emission construction sites"),
-                                                             ("cc", "Circular construction")]):
+        for position, (code, name) in enumerate(extracted or AREAS):
             ThematicArea.objects.create(campaign=self, code=code, name=name, position=position)
 
 
@@ -91,6 +106,12 @@ class ResponseFactory(factory.django.DjangoModelFactory):
             Respondent.objects.create(response=self, user=extracted or UserFactory(), campaign=self.campaign, is_owner=True)
 
 
+def response_by(campaign: Campaign, email: str, *, country: str = "FR", **fields: object) -> Response:
+    """A response of `campaign` started by the person with `email`, for an organisation of `country`."""
+    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
+                           organisation=OrganisationFactory(country=country), **fields)
+
+
 def interest(response: Response, code: str, level: int = 2) -> AreaInterest:
     return AreaInterest.objects.create(response=response, area=response.campaign.areas.get(code=code), level=level)
 
@@ -107,6 +128,21 @@ class InterviewSlotFactory(factory.django.DjangoModelFactory):
     duration = 30
     mode = "video"
     video_link = "https://meet.example/bigbuyers-interview"
+
+
+def interviewee(campaign: Campaign, email: str, *, country: str = "FR", **fields: object) -> Response:
+    """A submitted response of `campaign` whose respondent (`email`) is willing to be interviewed."""
+    return response_by(campaign, email, country=country, **{"status": ResponseStatus.SUBMITTED,
+                                                            "submitted_at": timezone.now(), "interview_willing": True,
+                                                            **fields})
+
+
+def weekday_at(days: int, hour: int, zone: str | ZoneInfo) -> dt.datetime:
+    """`hour` o'clock in `zone`, on the first weekday at least `days` days ahead."""
+    day = timezone.now().date() + dt.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour), ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 # Communities of Practice ------------------------------------------------------------------------------------
@@ -179,6 +215,12 @@ class EventFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/Brussels"
     online_link = "https://meet.example/bbwt"
     created_by = factory.SubFactory(UserFactory)
+
+
+def past_study_visit(community: object, **fields: object) -> object:
+    """An in-person event of `community` that started yesterday: travel to it can be claimed."""
+    return EventFactory(community=community, kind="study_visit", in_person=True, place="Lindenau depot",
+                        starts_at=timezone.now() - dt.timedelta(days=1), **fields)
 
 
 # Group formation ------------------------------------------------------------------------------------------

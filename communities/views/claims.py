@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from bigbuyers.http import SignedInRequest
-from communities import selectors, services
+from communities import selectors
 from communities.forms import ClaimForm
 from communities.permissions import (
     Space,
@@ -22,6 +22,8 @@ from communities.permissions import (
     get_membership_or_404,
     get_receipt_or_404,
 )
+from communities.services.claims import claim_refusal, submit_claim
+from communities.services.common import NotAllowed
 from communities.views.documents import file_response
 
 
@@ -35,17 +37,17 @@ def claims(request: SignedInRequest, space: Space) -> HttpResponse:
 @community_view()
 def claim_create(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
-    refusal = (services.claim_refusal(space.membership, item) if space.membership is not None
+    refusal = (claim_refusal(space.membership, item) if space.membership is not None
                else _("Only members of the community can claim travel costs."))
     # A refused member's form is not validated: the page only says why.
     form = ClaimForm(request.POST or None, request.FILES or None) if refusal is None else ClaimForm()
     if request.method == "POST" and refusal is None and form.is_valid():
         assert space.membership is not None
         try:
-            claim = services.submit_claim(item, membership=space.membership, amounts=form.amounts(),
-                                          notes=form.cleaned_data["notes"].strip(),
-                                          receipts=[(f, f.name, f.size) for f in form.receipts()])
-        except services.NotAllowed as error:
+            claim = submit_claim(item, membership=space.membership, amounts=form.amounts(),
+                                 notes=form.cleaned_data["notes"].strip(),
+                                 receipts=[(f, f.name, f.size) for f in form.receipts()])
+        except NotAllowed as error:
             messages.error(request, str(error))
             return redirect("communities:event", space.community.slug, item.pk)
         messages.success(request, _("Your claim is submitted. The secretariat will e-mail you its decision."))

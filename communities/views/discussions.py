@@ -11,10 +11,20 @@ from django.views.decorators.http import require_POST
 
 from bigbuyers.http import SignedInRequest
 from bigbuyers.pagination import page_of
-from communities import selectors, services
+from communities import selectors
 from communities.forms import ReplyForm, ThreadForm
 from communities.models import Reply, Role, Thread
 from communities.permissions import Space, community_view, require_author
+from communities.services.common import NotAllowed
+from communities.services.discussions import (
+    MODERATION,
+    edit_reply,
+    edit_thread,
+    moderate_reply,
+    moderate_thread,
+    post_reply,
+    post_thread,
+)
 
 
 def _thread_or_404(space: Space, pk: int) -> Thread:
@@ -44,8 +54,8 @@ def threads(request: SignedInRequest, space: Space) -> HttpResponse:
 def thread_create(request: SignedInRequest, space: Space) -> HttpResponse:
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        thread = services.post_thread(space.community, author=request.user, title=form.cleaned_data["title"].strip(),
-                                      body=form.cleaned_data["body"].strip())
+        thread = post_thread(space.community, author=request.user, title=form.cleaned_data["title"].strip(),
+                             body=form.cleaned_data["body"].strip())
         messages.success(request, _("Your thread is posted."))
         return redirect("communities:thread", space.community.slug, thread.pk)
     return render(request, "communities/form_page.html", {
@@ -71,8 +81,8 @@ def reply_create(request: SignedInRequest, space: Space, pk: int) -> HttpRespons
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            reply = services.post_reply(item, author=request.user, body=form.cleaned_data["body"].strip())
-        except services.NotAllowed as refusal:
+            reply = post_reply(item, author=request.user, body=form.cleaned_data["body"].strip())
+        except NotAllowed as refusal:
             messages.error(request, str(refusal))
             return redirect("communities:thread", space.community.slug, item.pk)
         messages.success(request, _("Your reply is posted."))
@@ -89,7 +99,7 @@ def thread_edit(request: SignedInRequest, space: Space, pk: int) -> HttpResponse
     require_author(space, item)
     form = ThreadForm(request.POST or None, initial={"title": item.title, "body": item.body})
     if request.method == "POST" and form.is_valid():
-        services.edit_thread(item, title=form.cleaned_data["title"].strip(), body=form.cleaned_data["body"].strip())
+        edit_thread(item, title=form.cleaned_data["title"].strip(), body=form.cleaned_data["body"].strip())
         messages.success(request, _("Your changes are saved."))
         return redirect("communities:thread", space.community.slug, item.pk)
     return render(request, "communities/form_page.html", {
@@ -104,7 +114,7 @@ def reply_edit(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     require_author(space, reply)
     form = ReplyForm(request.POST or None, initial={"body": reply.body})
     if request.method == "POST" and form.is_valid():
-        services.edit_reply(reply, body=form.cleaned_data["body"].strip())
+        edit_reply(reply, body=form.cleaned_data["body"].strip())
         messages.success(request, _("Your changes are saved."))
         return redirect("communities:thread", space.community.slug, reply.thread_id)
     return render(request, "communities/form_page.html", {
@@ -118,9 +128,9 @@ def reply_edit(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
 def thread_moderate(request: SignedInRequest, space: Space, pk: int) -> HttpResponse:
     item = _thread_or_404(space, pk)
     action = request.POST.get("action", "")
-    if action not in services.MODERATION:
+    if action not in MODERATION:
         raise Http404
-    services.moderate_thread(item, action=action)
+    moderate_thread(item, action=action)
     messages.success(request, _("The thread is updated."))
     return redirect("communities:thread", space.community.slug, item.pk)
 
@@ -132,6 +142,6 @@ def reply_moderate(request: SignedInRequest, space: Space, pk: int) -> HttpRespo
     action = request.POST.get("action", "")
     if action not in ("hide", "show"):
         raise Http404
-    services.moderate_reply(reply, action=action)
+    moderate_reply(reply, action=action)
     messages.success(request, _("The reply is updated."))
     return redirect("communities:thread", space.community.slug, reply.thread_id)

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from bigbuyers.http import SignedInRequest
 from bigbuyers.pagination import page_of
-from communities import selectors, services
+from communities import selectors
 from communities.forms import DocumentForm
 from communities.models import Document, Receipt
 from communities.permissions import (
@@ -21,6 +21,7 @@ from communities.permissions import (
     get_document_or_404,
     require_not_guest_only,
 )
+from communities.services.documents import upload_document
 
 
 def file_response(item: Document | Receipt) -> FileResponse:
@@ -49,9 +50,9 @@ def document_upload(request: SignedInRequest, space: Space) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        services.upload_document(space.community, by=request.user, title=form.cleaned_data["title"].strip(),
-                                 upload=upload, name=upload.name, size=upload.size,
-                                 classification=form.cleaned_data["classification"])
+        upload_document(space.community, by=request.user, title=form.cleaned_data["title"].strip(),
+                        upload=upload, name=upload.name, size=upload.size,
+                        classification=form.cleaned_data["classification"])
         messages.success(request, _("The document is uploaded."))
         return redirect("communities:documents", space.community.slug)
     return render(request, "communities/form_page.html", {

@@ -14,10 +14,19 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from bigbuyers.http import SignedInRequest
-from communities import selectors, services
+from communities import selectors
 from communities.forms import EventForm, GuestForm
 from communities.models import Event, Role, TravelClaim
 from communities.permissions import Space, community_view, get_event_or_404
+from communities.services.claims import claim_refusal
+from communities.services.common import NotAllowed
+from communities.services.events import (
+    cancel_registration,
+    create_event,
+    invite_guest,
+    register_for_event,
+    update_event,
+)
 
 
 @community_view()
@@ -37,10 +46,10 @@ def event_form(request: SignedInRequest, space: Space, event: int | None = None)
     form = EventForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         if instance is None:
-            instance = services.create_event(space.community, by=request.user, values=form.values())
+            instance = create_event(space.community, by=request.user, values=form.values())
             messages.success(request, _("The event is planned."))
         else:
-            promoted = services.update_event(instance, values=form.values())
+            promoted = update_event(instance, values=form.values())
             messages.success(request, _("The event is updated.") + (
                 " " + ngettext("%(count)d person was promoted from the waiting list.",
                                "%(count)d people were promoted from the waiting list.",
@@ -65,7 +74,7 @@ def event(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
         "is_over": item.ends_at <= timezone.now(),
         "registrations": selectors.registrations_of(item) if space.is_core else [],
         "claim": claim,
-        "claim_refusal": services.claim_refusal(space.membership, item)
+        "claim_refusal": claim_refusal(space.membership, item)
         if space.membership is not None and item.in_person and claim is None else None,
     })
 
@@ -75,8 +84,8 @@ def event(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
 def event_register(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
     try:
-        registration = services.register_for_event(item, request.user, as_guest=not space.sees_content)
-    except services.NotAllowed as refusal:
+        registration = register_for_event(item, request.user, as_guest=not space.sees_content)
+    except NotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
         if registration.status == "registered":
@@ -90,7 +99,7 @@ def event_register(request: SignedInRequest, space: Space, event: int) -> HttpRe
 @require_POST
 def event_cancel(request: SignedInRequest, space: Space, event: int) -> HttpResponse:
     item = get_event_or_404(space, event)
-    services.cancel_registration(item, request.user)
+    cancel_registration(item, request.user)
     messages.success(request, _("Your registration is cancelled."))
     return redirect("communities:event", space.community.slug, item.pk)
 
@@ -130,8 +139,8 @@ def event_guests(request: SignedInRequest, space: Space, event: int) -> HttpResp
     item = get_event_or_404(space, event)
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.invite_guest(item, email=form.cleaned_data["email"], by=request.user,
-                              organisation_name=form.cleaned_data["organisation_name"].strip())
+        invite_guest(item, email=form.cleaned_data["email"], by=request.user,
+                     organisation_name=form.cleaned_data["organisation_name"].strip())
         messages.success(request, _("The invitation is sent."))
         return redirect("communities:event_guests", space.community.slug, item.pk)
     return render(request, "communities/event_guests.html", {

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from bigbuyers.http import SignedInRequest
-from communities import selectors, services
+from communities import selectors
 from communities.forms import ActivityForm, DecisionForm, JoinRequestForm, PreferencesForm, RoadmapForm
 from communities.models import Activity, JoinRequest, JoinStatus, Membership, Role
 from communities.permissions import (
@@ -18,6 +18,13 @@ from communities.permissions import (
     get_community_or_404,
     require_not_guest_only,
 )
+from communities.services.membership import (
+    decide_join_request,
+    join_open_community,
+    request_to_join,
+    update_preferences,
+)
+from communities.services.roadmap import save_activity, update_roadmap
 
 
 @login_required
@@ -59,12 +66,12 @@ def join(request: SignedInRequest, slug: str) -> HttpResponse:
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST":
         if community.is_open:
-            services.join_open_community(community, request.user)
+            join_open_community(community, request.user)
             messages.success(request, _("Welcome to %(name)s.") % {"name": community.name})
             return redirect("communities:overview", community.slug)
         if waiting is None and form.is_valid():
-            services.request_to_join(community, request.user, message=form.cleaned_data["message"].strip(),
-                                     organisation_name=form.cleaned_data["organisation_name"].strip())
+            request_to_join(community, request.user, message=form.cleaned_data["message"].strip(),
+                            organisation_name=form.cleaned_data["organisation_name"].strip())
             messages.success(request, _("Your request was sent. You will get the answer by e-mail."))
             return redirect("communities:join", community.slug)
     return render(request, "communities/join.html", {"community": community, "form": form, "waiting": waiting},
@@ -95,8 +102,8 @@ def join_request_decide(request: SignedInRequest, space: Space, pk: int) -> Http
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        services.decide_join_request(join_request, approve=approve, by=request.user,
-                                     message=form.cleaned_data["message"].strip())
+        decide_join_request(join_request, approve=approve, by=request.user,
+                            message=form.cleaned_data["message"].strip())
         messages.success(request, _("Request approved.") if approve else _("Request declined."))
         return redirect("communities:join_requests", space.community.slug)
     return render(request, "communities/join_request_decide.html", {
@@ -112,7 +119,7 @@ def preferences(request: SignedInRequest, space: Space) -> HttpResponse:
         return redirect("communities:overview", space.community.slug)
     form = PreferencesForm(request.POST or None, initial={"notify": space.membership.notify})
     if request.method == "POST" and form.is_valid():
-        services.update_preferences(space.membership, notify=form.cleaned_data["notify"])
+        update_preferences(space.membership, notify=form.cleaned_data["notify"])
         messages.success(request, _("Your preferences are saved."))
         return redirect("communities:preferences", space.community.slug)
     return render(request, "communities/form_page.html", {
@@ -127,7 +134,7 @@ def roadmap_edit(request: SignedInRequest, space: Space) -> HttpResponse:
     initial = {"objectives": community.objectives, "ambition": community.ambition, "timeline": community.timeline}
     form = RoadmapForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_roadmap(community, **{k: v.strip() for k, v in form.cleaned_data.items()})
+        update_roadmap(community, **{k: v.strip() for k, v in form.cleaned_data.items()})
         messages.success(request, _("The roadmap is saved."))
         return redirect("communities:overview", community.slug)
     return render(request, "communities/form_page.html", {
@@ -142,8 +149,8 @@ def activity_form(request: SignedInRequest, space: Space, pk: int | None = None)
     activity = get_object_or_404(Activity, pk=pk, community=space.community) if pk else None
     form = ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
-        services.save_activity(space.community, activity=activity,
-                               values={f: form.cleaned_data[f] for f in ActivityForm.Meta.fields})
+        save_activity(space.community, activity=activity,
+                      values={f: form.cleaned_data[f] for f in ActivityForm.Meta.fields})
         messages.success(request, _("The roadmap is saved."))
         return redirect("communities:overview", space.community.slug)
     return render(request, "communities/form_page.html", {

@@ -1,13 +1,12 @@
 """The demand picture in the admin: a campaign's interest per area, by country and type of body, planned
 purchases by CPV division and group, and challenges, as charts with their tables (groups/selectors/demand.py).
 
-A mixin of the matching runs' admin (its URLs hang from it, and so does its view permission)."""
+A mixin of the matching runs' admin: its URLs hang from it, behind staff_view with the permission to view runs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,22 +18,17 @@ from surveys.models import Campaign
 
 
 class DemandPictureMixin:
-    """The demand picture's two pages; the admin using it provides ``_page`` and ``has_view_permission``."""
+    """The demand picture's two pages; the admin using it provides ``_page``."""
 
-    has_view_permission: Any
     _page: Any
 
     def demand_index_view(self, request: HttpRequest) -> HttpResponse:
         """The campaigns, each with a link to its demand picture."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         return self._page(request, "admin/groups/demand_index.html", {
             "title": _("Demand picture"), "campaigns": Campaign.objects.order_by("-opens_at")})
 
     def demand_view(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         """Interest per area, by country and type of body, planned purchases and challenges; charts and tables."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=campaign_id)
         picture = demand_picture(campaign, eligible_only=request.GET.get("eligible") == "1")
         areas_chart = bar_chart(
@@ -46,11 +40,11 @@ class DemandPictureMixin:
         country_chart = bar_chart(
             chart_id="chart-countries", title=_("Responding bodies per country"),
             description=_("Number of bodies that answered, per country; the table below gives them per area too."),
-            rows=[(row.label, [row.bodies]) for row in picture.by_country], series=[_("Bodies")])
+            rows=[(str(row.label), [row.bodies]) for row in picture.by_country], series=[_("Bodies")])
         type_chart = bar_chart(
             chart_id="chart-types", title=_("Responding bodies per type of body"),
             description=_("Number of bodies that answered, per type of body; the table below gives them per area."),
-            rows=[(row.label, [row.bodies]) for row in picture.by_body_type], series=[_("Bodies")])
+            rows=[(str(row.label), [row.bodies]) for row in picture.by_body_type], series=[_("Bodies")])
         cpv_chart = bar_chart(
             chart_id="chart-cpv", title=_("Bodies per CPV division"),
             description=_("Number of bodies that plan purchases in each CPV division; the table below gives the "

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bigbuyers.admin import RecordInline
 from bigbuyers.models import User
+from bigbuyers.staff_views import staff_view
 from groups.models import Interview, InterviewMode, InterviewSlot, InterviewStatus
 from groups.selectors.interviews import open_slots
 from groups.services import interviews as services
@@ -41,7 +42,8 @@ def _in_campaign_zone(moment: dt.datetime, campaign: Campaign) -> str:
 
 
 class SlotSeriesForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.all())
+    campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(label=gettext_lazy("Campaign"),
+                                                                        queryset=Campaign.objects.all())
     interviewer = forms.ModelChoiceField(label=gettext_lazy("Interviewer"),
                                          queryset=User.objects.filter(is_staff=True, is_active=True).order_by("email"))
     first_day = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -61,7 +63,8 @@ class SlotSeriesForm(forms.Form):
                                  assume_scheme="https")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
             self.add_error("last_day", _("The last day cannot be before the first."))
         if data.get("day_start") and data.get("day_end") and data["day_end"] <= data["day_start"]:
@@ -83,7 +86,8 @@ class SlotSeriesForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.all())
+    campaign: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(label=gettext_lazy("Campaign"),
+                                                                        queryset=Campaign.objects.all())
 
 
 class RescheduleForm(forms.Form):
@@ -92,22 +96,18 @@ class RescheduleForm(forms.Form):
     def __init__(self, *args: Any, interview: Interview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         campaign = interview.slot.campaign
-        self.fields["slot"].queryset = open_slots(campaign)
-        self.fields["slot"].label_from_instance = lambda s: (
+        slot = self.fields["slot"]
+        assert isinstance(slot, forms.ModelChoiceField)
+        slot.queryset = open_slots(campaign)
+        slot.label_from_instance = lambda s: (  # type: ignore[assignment]  # each slot in the campaign's zone
             f"{_in_campaign_zone(s.starts_at, campaign)}, {s.duration} min, {s.get_mode_display()}, {s.interviewer}"
         )
 
 
-class InterviewHistoryInline(admin.TabularInline):
+class InterviewHistoryInline(RecordInline):
     model = Interview
-    extra = 0
-    can_delete = False
     fields = ["response", "status", "source", "outcome"]
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Interviews in this slot")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Interview]:
         # The row's title (Interview.__str__) names the slot, whose own names its campaign's zone and interviewer.
@@ -138,7 +138,7 @@ class InterviewSlotAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "interviewer"]
     date_hierarchy = "starts_at"
     show_full_result_count = False
-    fields = ["campaign", "interviewer", "starts_at", "duration", "mode", "video_link"]
+    fields = ("campaign", "interviewer", "starts_at", "duration", "mode", "video_link")
     inlines = [InterviewHistoryInline]
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -150,11 +150,11 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         booked = _booked(slot=OuterRef("pk")).values("response__organisation__name")[:1]
         return super().get_queryset(request).annotate(booked_organisation=Subquery(booked))
 
-    def get_readonly_fields(self, request: HttpRequest, obj: InterviewSlot | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: InterviewSlot | None = None) -> tuple[str, ...]:
         # A booked slot changes only by moving its interview, so that both sides hear of it.
         if obj is not None and _booked(slot=obj).exists():
             return self.fields
-        return []
+        return ()
 
     @admin.display(description=gettext_lazy("starts"), ordering="starts_at")
     def start(self, slot: InterviewSlot) -> str:
@@ -165,11 +165,14 @@ class InterviewSlotAdmin(admin.ModelAdmin):
         return getattr(slot, "booked_organisation", None) or "—"
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
+        site = self.admin_site
         return [
-            path("series/", view(self.series_view), name="groups_interviewslot_series"),
-            path("invite/", view(self.invite_view), name="groups_interviewslot_invite"),
-            path("assign/", view(self.assign_view), name="groups_interviewslot_assign"),
+            path("series/", staff_view(self.series_view, permission="groups.add_interviewslot", site=site),
+                 name="groups_interviewslot_series"),
+            path("invite/", staff_view(self.invite_view, permission="groups.change_interviewslot", site=site),
+                 name="groups_interviewslot_invite"),
+            path("assign/", staff_view(self.assign_view, permission="groups.change_interviewslot", site=site),
+                 name="groups_interviewslot_assign"),
             *super().get_urls(),
         ]
 
@@ -189,8 +192,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 
     def series_view(self, request: HttpRequest) -> HttpResponse:
         """Open a series of slots: chosen weekdays between two dates, back to back within the working day."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
         form = SlotSeriesForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -215,8 +216,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 
     def invite_view(self, request: HttpRequest) -> HttpResponse:
         """E-mail the booking link to willing respondents without an interview (each person once)."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         form = CampaignForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             campaign = form.cleaned_data["campaign"]
@@ -235,8 +234,6 @@ class InterviewSlotAdmin(admin.ModelAdmin):
 
     def assign_view(self, request: HttpRequest) -> HttpResponse:
         """Book open slots automatically for willing respondents, by their stated availability."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         form = CampaignForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             campaign = form.cleaned_data["campaign"]
@@ -331,7 +328,8 @@ class InterviewAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         return [
-            path("<int:interview_id>/reschedule/", self.admin_site.admin_view(self.reschedule_view),
+            path("<int:interview_id>/reschedule/",
+                 staff_view(self.reschedule_view, permission="groups.change_interview", site=self.admin_site),
                  name="groups_interview_reschedule"),
             *super().get_urls(),
         ]
@@ -344,8 +342,6 @@ class InterviewAdmin(admin.ModelAdmin):
     def reschedule_view(self, request: HttpRequest, interview_id: int) -> HttpResponse:
         """Move a booked interview to another open slot of its campaign; both sides get the update."""
         interview = get_object_or_404(self.get_queryset(request), pk=interview_id)
-        if not self.has_change_permission(request, interview):
-            raise PermissionDenied
         if not interview.is_booked:
             self.message_user(request, _("A cancelled interview cannot be moved."), messages.ERROR)
             return redirect("admin:groups_interview_change", interview.pk)

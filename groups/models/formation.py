@@ -215,10 +215,6 @@ class WorkingGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.area.name} ({self.campaign.name})"
 
-    @property
-    def is_established(self) -> bool:
-        return self.status == GroupStatus.ESTABLISHED
-
 
 class OfferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")
@@ -227,7 +223,8 @@ class OfferStatus(models.TextChoices):
 
 
 class OfferRole(models.TextChoices):
-    """The role a body commits to in a group (the community role it gets: services.establish_community)."""
+    """The role a body commits to in a group (the community role it gets:
+    communities.services.establishment.ROLE_OF_COMMITMENT)."""
 
     LEADER = "leader", _("Leader: coordinates the group and its work")
     BUYER = "buyer", _("Buyer: plans to buy together with the group")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from bigbuyers.numbers import number, percent
@@ -17,7 +18,7 @@ from surveys.models import Campaign, Respondent, Response, ResponseStatus, Thema
 def matchable_responses(campaign: Campaign) -> QuerySet[Response]:
     """The bodies a run considers: the campaign's submitted responses whose eligibility is "eligible".
 
-    The column holds the secretariat's decision when there is one (surveys.services.decide_eligibility),
+    The column holds the secretariat's decision when there is one (surveys.services.eligibility.decide_eligibility),
     so a body the secretariat admitted after review is in, and one it refused is out.
     """
     return Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED, eligibility=Outcome.ELIGIBLE)
@@ -85,14 +86,47 @@ def placements_of_runs(run_ids: Iterable[int]) -> Q:
     return Q(pk__in=Placement.objects.filter(run_id__in=list(run_ids)).values("area_id"))
 
 
+BODIES_PER_PAGE = 50
+BODIES_SHOWN = ("all", "placed", "unplaced", "excluded")
+
+
+@dataclass
+class RunBody:
+    """A body of a run: its response (None when deleted since), where it was placed and the solver's words."""
+
+    pk: int
+    response: Response | None
+    placements: list[Placement]
+    explanation: str
+
+
+def run_bodies(run: MatchingRun, *, show: str, page_number: str | None) -> tuple[Page[int], list[RunBody]]:
+    """The run's bodies, BODIES_PER_PAGE a page, in the order of their ids: "all", or those "placed",
+    "unplaced" by the solver or "excluded" by the secretariat (anything else: all); each with its
+    placements (and their area) and the explanation (three queries)."""
+    result = run.result or {}
+    if show == "unplaced":
+        ids = list(result.get("unplaced", []))
+    elif show == "excluded":
+        ids = list(result.get("excluded", []))
+    else:
+        placed = set(run.placements.values_list("response_id", flat=True))
+        ids = sorted(placed if show == "placed" else
+                     placed | set(result.get("unplaced", [])) | set(result.get("excluded", [])))
+    page = Paginator(ids, BODIES_PER_PAGE).get_page(page_number)
+    page_ids = list(page.object_list)
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    for placement in run.placements.filter(response_id__in=page_ids).select_related("area"):
+        placements[placement.response_id].append(placement)
+    responses = Response.objects.filter(pk__in=page_ids).select_related("organisation").in_bulk()
+    explanations = result.get("explanations", {})
+    return page, [RunBody(pk, responses.get(pk), placements[pk], explanations.get(str(pk), "")) for pk in page_ids]
+
+
 def runs_for_comparison(ids: Iterable[int]) -> list[MatchingRun]:
     """The runs to compare, oldest first, with their campaign (one query)."""
     return list(MatchingRun.objects.filter(pk__in=list(ids)).select_related("campaign", "published_by")
                 .order_by("created_at", "pk"))
-
-
-def published_run(campaign: Campaign) -> MatchingRun | None:
-    return MatchingRun.objects.filter(campaign=campaign, published_at__isnull=False).first()
 
 
 def offers_of(response: Response) -> list[GroupOffer]:

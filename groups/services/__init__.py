@@ -1,1 +1,2 @@
-"""The groups app's services, one module per concern: interviews.py, formation.py (runs, offers, observers)."""
+"""The groups app's services, one module per concern: interviews.py, formation.py (runs, publishing, offers,
+observers), solving.py (a run's solve), pickup.py."""

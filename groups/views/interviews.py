@@ -26,7 +26,7 @@ from groups.models import Interview, InterviewSlot
 from groups.selectors.interviews import current_interview, open_slots
 from groups.services import interviews as services
 from surveys.models import Campaign, Response
-from surveys.services import response_for
+from surveys.services.responses import response_for
 
 
 @dataclass

@@ -57,13 +57,3 @@ def split_code(code: str) -> tuple[str, str] | None:
     """("34144910", "0") for "34144910-0"; None for anything that is not a well-formed code."""
     match = CODE.match(code or "")
     return (match.group(1), match.group(2)) if match else None
-
-
-def division_digits(code: str) -> str:
-    """The eight digits of a code's division: "34000000" for "34144910-0"."""
-    return code[:2] + "000000"
-
-
-def group_digits(code: str) -> str:
-    """The eight digits of a code's group: "34100000" for "34144910-0"."""
-    return code[:3] + "00000"

@@ -19,7 +19,7 @@ from django.db.models import BooleanField, Count, Exists, F, FloatField, Func, O
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
-from surveys.cpv.codes import Typed, division_digits, group_digits, read_typed, split_code
+from surveys.cpv.codes import Typed, read_typed, split_code
 from surveys.cpv.models import CpvCode
 
 SEARCH_LIMIT = 10
@@ -67,14 +67,6 @@ def entries_by_digits(digits: Iterable[str]) -> dict[str, CpvEntry]:
     if not wanted:
         return {}
     return {row.digits: CpvEntry(row.code, row.label) for row in CpvCode.objects.filter(digits__in=wanted)}
-
-
-def division_and_group_labels(codes: Iterable[str]) -> dict[str, str]:
-    """Eight digits of each code's division and group ("34000000", "34100000") -> label (one query)."""
-    wanted = {digits for code in codes if split_code(code) for digits in (division_digits(code), group_digits(code))}
-    if not wanted:
-        return {}
-    return dict(CpvCode.objects.filter(digits__in=wanted).values_list("digits", "label"))
 
 
 def search(text: str, *, limit: int = SEARCH_LIMIT) -> list[CpvEntry]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from bigbuyers.admin import RecordInline
 from bigbuyers.http import signed_in_user
 from surveys.models import Campaign
 from surveys.questionnaire import services
@@ -40,24 +41,33 @@ from surveys.questionnaire.rules import PageSpec, QuestionSpec, check_structure
 from surveys.questionnaire.structure import BUILT_IN_KEYS
 
 
-def questionnaire_urls(view: Any, site: admin.AdminSite) -> list[Any]:
-    """The campaign's questionnaire tools (surveys/questionnaire/admin_views.py), under the campaign's admin."""
+def questionnaire_urls(site: admin.AdminSite) -> list[Any]:
+    """The campaign's questionnaire tools (surveys/questionnaire/admin_views.py), under the campaign's admin:
+    the preview and the export for those who may view campaigns, the copy and the import for those who may
+    change them."""
     from functools import partial
 
     from django.urls import path
 
+    from bigbuyers.staff_views import staff_view
     from surveys.questionnaire import admin_views
 
+    def viewing(view: Any) -> Any:
+        return staff_view(view, permission="surveys.view_campaign", site=site)
+
+    def changing(view: Any) -> Any:
+        return staff_view(view, permission="surveys.change_campaign", site=site)
+
     return [
-        path("<int:campaign_id>/questionnaire/preview/", view(admin_views.preview_view),
+        path("<int:campaign_id>/questionnaire/preview/", viewing(admin_views.preview_view),
              name="surveys_campaign_preview_start"),
-        path("<int:campaign_id>/questionnaire/preview/<str:key>/", view(admin_views.preview_view),
+        path("<int:campaign_id>/questionnaire/preview/<str:key>/", viewing(admin_views.preview_view),
              name="surveys_campaign_preview"),
-        path("<int:campaign_id>/questionnaire/copy/", view(partial(admin_views.copy_view, site=site)),
+        path("<int:campaign_id>/questionnaire/copy/", changing(partial(admin_views.copy_view, site=site)),
              name="surveys_campaign_questionnaire_copy"),
-        path("<int:campaign_id>/questionnaire/import/", view(partial(admin_views.import_view, site=site)),
+        path("<int:campaign_id>/questionnaire/import/", changing(partial(admin_views.import_view, site=site)),
              name="surveys_campaign_questionnaire_import"),
-        path("<int:campaign_id>/questionnaire/export/", view(admin_views.export_view),
+        path("<int:campaign_id>/questionnaire/export/", viewing(admin_views.export_view),
              name="surveys_campaign_questionnaire_export"),
     ]
 
@@ -279,16 +289,10 @@ class ChoiceInline(TranslationTabularInline):
     fields = ["position", "key", "label", "retired"]
 
 
-class QuestionWordingInline(admin.TabularInline):
+class QuestionWordingInline(RecordInline):
     model = QuestionWording
-    extra = 0
-    can_delete = False
     fields = ("version", "changed_at", "changed_by", "wording")
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("Wording history (answers keep the version they were given to)")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionWording]:
         return super().get_queryset(request).select_related("changed_by")

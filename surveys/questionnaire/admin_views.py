@@ -1,6 +1,7 @@
 """The secretariat's questionnaire tools on a campaign: preview in each language, copy from an earlier
-campaign, XLSForm import and export. Hung from the campaign's admin (CampaignAdmin.get_urls), staff only:
-the preview and the export need the permission to view campaigns, the copy and the import to change them.
+campaign, XLSForm import and export. Hung from the campaign's admin (questionnaire_urls), each behind
+bigbuyers.staff_views.staff_view: the preview and the export need the permission to view campaigns, the
+copy and the import to change them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bigbuyers.http import signed_in_user
 from surveys import selectors
 from surveys.eligibility import BodyType
 from surveys.forms import (
@@ -40,12 +41,6 @@ from surveys.questionnaire.structure import Page, Questionnaire, questionnaire_o
 from surveys.questionnaire.xlsform import XLSFormError, export_questionnaire, import_questionnaire
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def _campaign(request: HttpRequest, campaign_id: int, *, change: bool = False) -> Campaign:
-    if not request.user.has_perm("surveys.change_campaign" if change else "surveys.view_campaign"):
-        raise PermissionDenied
-    return get_object_or_404(Campaign, pk=campaign_id)
 
 
 def _names(questionnaire: Questionnaire, campaign: Campaign) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -78,8 +73,9 @@ def _preview_forms(page: Page, campaign: Campaign, data: Any, names: Any) -> dic
                               live={q.pk: q.relevant for q in page.asked if q.relevant})
         for item in form.items:  # every condition in words, whichever page it reads
             if item.question.relevant:
+                condition = _in_words(item.question.relevant, names)
                 form.fields[item.name].help_text = " ".join(filter(None, [
-                    item.question.help_text, _("Only if %(condition)s.") % {"condition": _in_words(item.question.relevant, names)}]))
+                    item.question.help_text, _("Only if %(condition)s.") % {"condition": condition}]))
         return {"form": form}
     if page.kind == PageKind.PURCHASES:
         formset = PurchaseFormSet(data, form_kwargs={"areas": areas}, prefix="purchases")
@@ -87,17 +83,17 @@ def _preview_forms(page: Page, campaign: Campaign, data: Any, names: Any) -> dic
         return {"formset": formset}
     with_areas = {PageKind.INTERESTS: InterestsForm, PageKind.CHALLENGES: ChallengesForm}
     if page.kind in with_areas:
-        return {"form": with_areas[page.kind](data, areas=areas)}
+        return {"form": with_areas[PageKind(page.kind)](data, areas=areas)}
     plain = {PageKind.ORGANISATION: OrganisationForm, PageKind.CONTACT: ContactForm,
              PageKind.RECOMMENDATIONS: RecommendationsForm, PageKind.INTERVIEW: InterviewForm,
              PageKind.CONSENT: ConsentForm}
-    return {"form": plain[page.kind](data)}
+    return {"form": plain[PageKind(page.kind)](data)}
 
 
 def preview_view(request: HttpRequest, campaign_id: int, key: str = "") -> HttpResponse:
     """One page of the questionnaire as a respondent sees it, in the language chosen (?language=fr); sending it
     checks the answers and goes on to the next page, saving nothing."""
-    campaign = _campaign(request, campaign_id)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
     language = request.GET.get("language", "en")
     if language not in LANGUAGES:
         language = "en"
@@ -124,28 +120,32 @@ def preview_view(request: HttpRequest, campaign_id: int, key: str = "") -> HttpR
         return render(request, PAGE_KINDS[page.kind].template, {
             "campaign": campaign, "response": None, "steps": questionnaire.pages, "steps_done": [], "step": page,
             "previous": keys[index - 1] if index else None, "deadline": campaign.deadline, "is_open": True,
-            "preview": True, "preview_language": language, "preview_languages": [(code, translation.get_language_info(code)["name_local"].capitalize()) for code in LANGUAGES],
+            "preview": True, "preview_language": language,
+            "preview_languages": [(code, translation.get_language_info(code)["name_local"].capitalize())
+                                  for code in LANGUAGES],
             "preview_condition": _in_words(page.relevant, names) if page.relevant else "",
             "preview_admin_url": reverse("admin:surveys_campaign_change", args=[campaign.pk]), **forms_,
         }, status=400 if request.method == "POST" else 200)
 
 
 class CopyForm(forms.Form):
-    source = forms.ModelChoiceField(label=gettext_lazy("Copy the questionnaire of"), queryset=Campaign.objects.none(),
-                                    empty_label=None)
+    source: forms.ModelChoiceField[Campaign] = forms.ModelChoiceField(
+        label=gettext_lazy("Copy the questionnaire of"), queryset=Campaign.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Campaign.objects.exclude(pk=campaign.pk).order_by("-opens_at")
+        source = self.fields["source"]
+        assert isinstance(source, forms.ModelChoiceField)
+        source.queryset = Campaign.objects.exclude(pk=campaign.pk).order_by("-opens_at")
 
 
 def copy_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> HttpResponse:
     """Start the campaign's questionnaire as a copy of an earlier campaign's."""
-    campaign = _campaign(request, campaign_id, change=True)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = CopyForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.copy_questionnaire(form.cleaned_data["source"], campaign, by=request.user)
+            count = services.copy_questionnaire(form.cleaned_data["source"], campaign, by=signed_in_user(request))
         except services.QuestionnaireHasAnswers:
             form.add_error(None, _("This campaign's questions already have answers: its questionnaire cannot be "
                                    "replaced. Change it question by question instead."))
@@ -172,12 +172,12 @@ class ImportForm(forms.Form):
 
 def import_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> HttpResponse:
     """Replace the campaign's questionnaire with an XLSForm; a refused form is listed row by row, nothing changed."""
-    campaign = _campaign(request, campaign_id, change=True)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = import_questionnaire(campaign, form.cleaned_data["workbook"], by=request.user)
+            count = import_questionnaire(campaign, form.cleaned_data["workbook"], by=signed_in_user(request))
         except XLSFormError as error:
             problems = error.problems
         except services.QuestionnaireHasAnswers:
@@ -191,11 +191,11 @@ def import_view(request: HttpRequest, campaign_id: int, *, site: AdminSite) -> H
     }, status=400 if form.errors or problems else 200)
 
 
-def export_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def export_view(request: HttpRequest, campaign_id: int) -> FileResponse:
     """The campaign's questionnaire as an XLSForm workbook."""
     import io
 
-    campaign = _campaign(request, campaign_id)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
     buffer = io.BytesIO()
     export_questionnaire(campaign, buffer)
     buffer.seek(0)

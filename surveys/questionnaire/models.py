@@ -82,7 +82,6 @@ class QuestionKind(models.TextChoices):
     URL = "url", _("Web address")
 
 
-CHOICE_KINDS = (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
 TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
 
 
@@ -149,10 +148,6 @@ class Question(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
-
-    @property
-    def has_choices(self) -> bool:
-        return self.kind in CHOICE_KINDS
 
 
 class Choice(models.Model):

@@ -60,7 +60,7 @@ def save_custom_page(response: Response, page: Page, *, values: Mapping[tuple[in
     ((question id, area id or None) -> cleaned value; empty values remove the answer). Answers to retired
     questions are left as they are. Raises SurveyClosed after the deadline."""
     from surveys.questionnaire.fields import stored
-    from surveys.services import _ensure_open, _touch
+    from surveys.services.responses import _ensure_open, _touch
 
     _ensure_open(response, response.campaign)
     questions = {q.pk: q for q in page.asked}

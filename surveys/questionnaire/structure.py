@@ -96,16 +96,6 @@ class Questionnaire:
     def has_per_area(self) -> bool:
         return any(q.per_area for q in self.questions)
 
-    def keys_before(self, page_key: str) -> list[str]:
-        """The condition keys answered on the pages before `page_key` (built-in values and one-off questions)."""
-        known: list[str] = []
-        for page in self.pages:
-            if page.key == page_key:
-                break
-            known += BUILT_IN_KEYS.get(page.kind, ())
-            known += [q.key for q in page.questions if not q.per_area]
-        return known
-
 
 def default_pages() -> list[Page]:
     return [Page(kind=slug, key=slug) for slug in STEP_SLUGS]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bigbuyers.ratelimit import limit_posts
 from surveys.forms import EmailForm
-from surveys.services import request_signin_link
+from surveys.services.signin import request_signin_link
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:

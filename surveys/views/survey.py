@@ -17,19 +17,23 @@ from django.views.decorators.http import require_POST
 
 from bigbuyers.http import SignedInRequest
 from bigbuyers.ratelimit import limit_posts
-from surveys import access_requests, selectors, services
+from surveys import access_requests, selectors
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.forms import AccessRequestForm, LateRequestForm, SubmitForm
 from surveys.models import AccessRequest, RequestStatus
 from surveys.pages import PAGE_KINDS, PageContext, save_page
 from surveys.questionnaire.models import PageKind
 from surveys.questionnaire.structure import Page
+from surveys.services import colleagues
+from surveys.services.deadlines import send_late_request
+from surveys.services.eligibility import eligibility_of
+from surveys.services.responses import OrganisationAlreadyAnswering, SurveyClosed, response_for, submit_response
 from surveys.views.campaigns import get_campaign_or_404
 
 
 def survey_context(request: SignedInRequest, slug: str) -> PageContext:
     campaign = get_campaign_or_404(slug, with_areas=False)
-    return PageContext(campaign, services.response_for(request.user, campaign), request.user)
+    return PageContext(campaign, response_for(request.user, campaign), request.user)
 
 
 def _is_open(ctx: PageContext) -> bool:
@@ -88,11 +92,11 @@ def survey_step(request: SignedInRequest, slug: str, step: str) -> HttpResponse:
         return render_page(request, ctx, page, forms, status=400)
     try:
         response = save_page(ctx, page, forms)
-    except services.OrganisationAlreadyAnswering as clash:
+    except OrganisationAlreadyAnswering as clash:
         access_requests.remember_found_response(request.session, ctx.campaign, clash.response)
         return _page(request, ctx, "surveys/organisation_taken.html", {
             "existing": clash.response, "form": AccessRequestForm()}, status=409)
-    except services.SurveyClosed:
+    except SurveyClosed:
         return render_page(request, ctx, page, forms, status=403, refused_closed=True)
     if kind.after_save is not None and (answer := kind.after_save(request, ctx, page, response, forms)):
         return answer
@@ -111,7 +115,7 @@ def survey_eligibility(request: SignedInRequest, slug: str) -> HttpResponse:
     ctx = survey_context(request, slug)
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
-    return _page(request, ctx, "surveys/eligibility.html", {"assessment": services.eligibility_of(ctx.response)})
+    return _page(request, ctx, "surveys/eligibility.html", {"assessment": eligibility_of(ctx.response)})
 
 
 @login_required
@@ -123,7 +127,7 @@ def survey_review(request: SignedInRequest, slug: str) -> HttpResponse:
     return _page(request, ctx, "surveys/review.html", {
         "sections": selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire), "missing": ctx.first_missing(),
         "submit_form": SubmitForm(initial={"revision": ctx.response.revision}),
-        "assessment": services.eligibility_of(ctx.response),
+        "assessment": eligibility_of(ctx.response),
     })
 
 
@@ -139,8 +143,8 @@ def survey_submit(request: SignedInRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Some steps are not complete yet."))
         return redirect("survey_review", slug)
     try:
-        services.submit_response(ctx.response, revision=form.cleaned_data["revision"])
-    except services.SurveyClosed:
+        submit_response(ctx.response, revision=form.cleaned_data["revision"])
+    except SurveyClosed:
         return redirect("survey_closed", slug)
     ctx.response.refresh_from_db()
     if ctx.response.revision != form.cleaned_data["revision"]:
@@ -166,7 +170,7 @@ def survey_closed(request: SignedInRequest, slug: str) -> HttpResponse:
     late = getattr(ctx.response, "late_request", None) if ctx.response else None
     form = LateRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and ctx.response is not None and form.is_valid():
-        services.send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
+        send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
         messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
         return redirect("survey_closed", slug)
     sections = selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire) if ctx.response else []
@@ -185,7 +189,7 @@ def request_access(request: SignedInRequest, slug: str, response_id: int) -> Htt
     form = AccessRequestForm(request.POST)
     if not form.is_valid():
         return _page(request, ctx, "surveys/organisation_taken.html", {"existing": existing, "form": form}, status=400)
-    services.request_access(existing, user=request.user, message=form.cleaned_data["message"].strip())
+    colleagues.request_access(existing, user=request.user, message=form.cleaned_data["message"].strip())
     messages.success(request, _("Your request was sent to the colleagues working on this response."))
     return redirect("campaign_detail", slug)
 
@@ -202,7 +206,7 @@ def survey_colleagues(request: SignedInRequest, slug: str) -> HttpResponse:
             response=ctx.response, status=RequestStatus.PENDING,
         )
         accept = request.POST.get("decision") == "accept"
-        services.decide_access_request(access_request, accept=accept)
+        colleagues.decide_access_request(access_request, accept=accept)
         messages.success(request, _("Request accepted.") if accept else _("Request declined."))
         return redirect("survey_colleagues", slug)
     return _page(request, ctx, "surveys/colleagues.html", {

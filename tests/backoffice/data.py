@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -107,3 +109,9 @@ def known_campaign() -> KnownCampaign:
     ObserverSubscription.objects.create(email="four@observer.example", source="unplaced", confirmed_at=timezone.now(),
                                         unsubscribed_at=timezone.now())
     return known
+
+
+def figures(sections: Iterable[Any]) -> dict[str, dict[str, tuple[int, ...]]]:
+    """Table key -> row label -> the row's figures, over the tables of dashboard or report sections."""
+    return {table.key: {row.label: tuple(cell.value for cell in row.cells) for row in table.rows}
+            for section in sections for table in section.tables}

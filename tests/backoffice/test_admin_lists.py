@@ -195,7 +195,7 @@ ADMIN_PAGES: dict[str, tuple[Callable[[Any], list[object]], Callable[[Any], str]
     "groups_interview_reschedule": (lambda w: [Interview.objects.get(response=w.response_a, status="booked").pk],
                                     lambda w: ""),
     # Not counted: POST-only buttons, the sign-in and password pages, JavaScript and redirects, and the exports
-    # (streamed in chunks of rows; tests/backoffice/test_exports.py).
+    # (streamed in chunks of rows; tests/surveys/test_exports.py).
     "bigbuyers_bulkemail_send": None, "groups_matchingrun_solve": None, "groups_matchingrun_copy": None,
     "groups_matchingrun_send_offers": None, "login": None, "logout": None, "password_change": None,
     "password_change_done": None, "autocomplete": None, "jsi18n": None, "view_on_site": None,

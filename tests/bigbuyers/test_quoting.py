@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from bigbuyers.quoting import defang, quoted_lines
-from communities import services as community_services
-from surveys import services as survey_services
+from communities.services.membership import request_to_join
+from surveys.services.deadlines import send_late_request
 from tests.factories import CommunityFactory, MembershipFactory, ResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,8 @@ def test_a_request_to_join_a_community_quotes_the_message_with_broken_addresses(
     community = CommunityFactory(is_open=False)
     MembershipFactory(community=community, user=UserFactory(email="leader@city.example"), role="leader")
     with committed():
-        community_services.request_to_join(community, UserFactory(email="asker@evil.example"), message=TEXT,
-                                           organisation_name="www.evil.example")
+        request_to_join(community, UserFactory(email="asker@evil.example"), message=TEXT,
+                        organisation_name="www.evil.example")
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     assert "www[.]evil[.]example" in message.body and "www[.]evil[.]example" in html
@@ -50,7 +50,7 @@ def test_a_request_to_join_a_community_quotes_the_message_with_broken_addresses(
 def test_a_late_expression_of_interest_is_quoted_with_broken_addresses(committed):
     response = ResponseFactory()
     with committed():
-        survey_services.send_late_request(response, motivation=TEXT)
+        send_late_request(response, motivation=TEXT)
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     assert "> See https[:]//evil[.]example/pay" in message.body

@@ -5,8 +5,10 @@ when Redis does not answer."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -33,6 +35,28 @@ def test_a_malformed_rate_names_the_variable(monkeypatch, value):
         env_rate("RATELIMIT_TEST", "1/1")
 
 
+RATE_SETTINGS = re.findall(r'env_rate\("(RATELIMIT_\w+)"', (Path(__file__).parents[2] / "bigbuyers" / "settings.py").read_text())
+
+
+@pytest.mark.parametrize("name", RATE_SETTINGS)
+def test_each_rate_limit_is_read_when_the_settings_are(name):
+    env = {**os.environ, "DEBUG": "1", name: "60 a minute"}
+    run = subprocess.run([sys.executable, "-c", "import bigbuyers.settings"], capture_output=True, text=True,
+                         env=env, timeout=60, check=False)
+    assert run.returncode != 0 and f"{name}='60 a minute' is not a rate" in run.stderr
+
+
+def test_the_five_rate_limits_are_found_in_the_settings():
+    assert len(set(RATE_SETTINGS)) == 5, RATE_SETTINGS
+
+
+def test_a_view_limited_by_a_setting_that_is_not_a_rate_fails_when_it_is_defined():
+    with pytest.raises(ImproperlyConfigured, match="RATELIMIT_SIGNIN_PER_MINUTE is not a rate setting"):
+        ratelimit.limit_posts("signin", per_ip="RATELIMIT_SIGNIN_PER_MINUTE")
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not a rate setting"):
+        ratelimit.limit_posts("signin", per_ip="RATELIMIT_SIGNIN_PER_IP", per_field=("email", "SECRET_KEY"))
+
+
 def test_a_malformed_rate_limit_stops_start_up_with_a_clear_message():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bigbuyers.settings", "DEBUG": "1",
            "RATELIMIT_SIGNIN_PER_IP": "20 per 10 minutes"}
@@ -52,6 +76,20 @@ def test_retry_after_is_the_rest_of_the_window(client, settings, ratelimit_clock
 
     ratelimit_clock.now += 500  # the next window
     assert client.post(reverse("signin"), {"email": "eva@city.example"}).status_code == 302
+
+
+def test_retry_after_follows_the_window_of_the_limit_that_refused(client, settings, ratelimit_clock):
+    settings.RATELIMIT_SIGNIN_PER_IP = Rate(1, 60)
+    ratelimit_clock.now = 1_800_000_000.0 + 15  # 15 s into a window of 60 s
+    assert client.post(reverse("signin"), {"email": "eva@city.example"}).status_code == 302
+    refused = client.post(reverse("signin"), {"email": "ida@city.example"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "45"
+
+    settings.RATELIMIT_SIGNIN_PER_IP = Rate(1, 3600)
+    ratelimit_clock.now = 1_800_000_000.0 + 600  # 600 s into a window of an hour (1_800_000_000 is a multiple of 3600)
+    assert client.post(reverse("signin"), {"email": "eva@city.example"}).status_code == 302
+    refused = client.post(reverse("signin"), {"email": "ida@city.example"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "3000"
 
 
 def test_a_short_window_says_so(client, settings, ratelimit_clock):

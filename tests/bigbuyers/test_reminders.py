@@ -17,16 +17,17 @@ from bigbuyers import reminders
 from bigbuyers.models import OutgoingEmail
 from bigbuyers.reminders import Reminder
 from groups.services import interviews as interview_services
-from surveys import services as survey_services
 from surveys.models import DeadlineChange, Respondent, Response, ResponseStatus
 from surveys.reminders import reminder_step
+from surveys.services.deadlines import extend_deadline, extend_personal_deadline
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
-    OrganisationFactory,
     ResponseFactory,
     StaffFactory,
     UserFactory,
+    interviewee,
+    response_by,
 )
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +158,7 @@ def campaign_in_20_days(db):  # type: ignore[no-untyped-def]
 
 
 def _draft(campaign, email: str, country: str = "PT") -> Response:  # type: ignore[no-untyped-def]
-    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                           organisation=OrganisationFactory(country=country))
+    return response_by(campaign, email, country=country)
 
 
 def _run(now: dt.datetime, capture) -> list:  # type: ignore[no-untyped-def]
@@ -204,7 +204,7 @@ def test_an_extension_moves_the_reminders(campaign_in_20_days, staff, django_cap
     _draft(campaign, "ana@camara.example")
     assert len(_run(old - 7 * DAY + MINUTE, capture)) == 1
     with capture(execute=True):
-        survey_services.extend_deadline(campaign, new_deadline=old + 10 * DAY, by=staff, reason="Summer holidays")
+        extend_deadline(campaign, new_deadline=old + 10 * DAY, by=staff, reason="Summer holidays")
     assert "extended" in mail.outbox[-1].subject, "the notice to drafts is still sent"
     new = old + 10 * DAY
 
@@ -221,7 +221,7 @@ def test_no_reminder_whose_moment_passed_before_an_extension(campaign_in_20_days
     campaign = campaign_in_20_days
     _draft(campaign, "ana@camara.example")
     new = campaign.deadline + 3 * DAY
-    survey_services.extend_deadline(campaign, new_deadline=new, by=staff, reason="A holiday")
+    extend_deadline(campaign, new_deadline=new, by=staff, reason="A holiday")
     # The extension was decided two days before the old deadline: the new 7-day moment had passed then.
     DeadlineChange.objects.update(changed_at=new - 5 * DAY)
     assert _run(new - 5 * DAY + MINUTE, django_capture_on_commit_callbacks) == []
@@ -232,7 +232,7 @@ def test_a_personal_deadline_has_its_own_reminders(campaign_in_20_days, django_c
     campaign = campaign_in_20_days
     response = _draft(campaign, "ana@camara.example")
     personal = campaign.deadline + 5 * DAY
-    survey_services.extend_personal_deadline(response, until=personal)
+    extend_personal_deadline(response, until=personal)
     sent = _run(campaign.deadline - DAY + MINUTE, django_capture_on_commit_callbacks)
     assert len(sent) == 1 and "5 days, 23 hours left" in sent[0].subject.replace("\xa0", " "), \
         "not the campaign's 1-day reminder: the 7-day one of their own deadline"
@@ -258,9 +258,7 @@ def test_every_respondent_of_a_draft_is_reminded_but_inactive_ones(campaign_in_2
 def booked(campaign, committed):  # type: ignore[no-untyped-def]
     slot = InterviewSlotFactory(campaign=campaign, interviewer=StaffFactory(email="ines@secretariat.example"),
                                 starts_at=(timezone.now() + 10 * DAY).replace(second=0, microsecond=0))
-    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email="eva@ville.example"),
-                               organisation=OrganisationFactory(country="FR"), status=ResponseStatus.SUBMITTED,
-                               submitted_at=timezone.now(), interview_willing=True)
+    response = interviewee(campaign, "eva@ville.example")
     with committed():
         interview = interview_services.book_interview(response, slot=slot)
     mail.outbox.clear()

@@ -4,11 +4,8 @@ at the right time on a controlled clock, and not lost while the broker is away."
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Iterator
 
 import pytest
-from celery.signals import task_postrun
 from django.core import mail
 from django.utils import timezone
 
@@ -21,33 +18,19 @@ from tests.conftest import wait_for
 from tests.factories import (
     CampaignFactory,
     InterviewSlotFactory,
-    OrganisationFactory,
     ResponseFactory,
     StaffFactory,
     UserFactory,
+    response_by,
 )
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def finished() -> Iterator[list[str]]:
-    """Names of the tasks the worker has finished, in order."""
-    names: list[str] = []
-
-    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
-        names.append(sender.name)
-
-    task_postrun.connect(record, weak=False)
-    yield names
-    task_postrun.disconnect(record)
-
-
 def _draft_due_for_its_7_day_reminder(email: str) -> Response:
     """A draft in a campaign that closes in a little under seven days: its 7-day reminder is due now."""
     campaign = CampaignFactory(deadline=timezone.now() + dt.timedelta(days=7) - dt.timedelta(hours=1))
-    response = ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                               organisation=OrganisationFactory(country="IT"))
+    response = response_by(campaign, email, country="IT")
     Response.objects.filter(pk=response.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
     return response
 
@@ -61,8 +44,9 @@ def test_reminder_task_delivered_twice_sends_once(worker, finished):
     first = send_due_reminders.delay()
     second = send_due_reminders.delay()  # a redelivery, or a second beat process
     assert first.id != second.id
-    wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 2 and len(_sent_reminders()) == 1)
-    time.sleep(0.5)  # let any stray send task run too
+    # Both deliveries done, and the send task of every message they queued (one per outbox row) done too.
+    wait_for(lambda: finished.count("bigbuyers.send_due_reminders") == 2
+             and finished.count("bigbuyers.send_outgoing_email") == OutgoingEmail.objects.count())
     assert [m.to for m in mail.outbox] == [["giulia@comune.example"]]
     assert "(Europe/Rome)" in mail.outbox[0].body
 

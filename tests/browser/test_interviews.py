@@ -5,40 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from groups.models import Interview, InterviewStatus
 from groups.services import interviews as services
-from surveys.models import ResponseStatus
 from tests.browser.helpers import link_in_last_email
-from tests.factories import (
-    CampaignFactory,
-    InterviewSlotFactory,
-    OrganisationFactory,
-    ResponseFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.factories import CampaignFactory, InterviewSlotFactory, StaffFactory, interviewee, weekday_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _willing(campaign, email: str, country: str):  # type: ignore[no-untyped-def]
-    return ResponseFactory(campaign=campaign, respondent=UserFactory(email=email),
-                           organisation=OrganisationFactory(country=country), status=ResponseStatus.SUBMITTED,
-                           submitted_at=timezone.now(), interview_willing=True, interview_mode="video",
-                           interview_availability=["tue_am"])
+    return interviewee(campaign, email, country=country, interview_mode="video", interview_availability=["tue_am"])
 
 
 def _next_weekday_at(hour: int, zone: str) -> dt.datetime:
-    day = timezone.now().date() + dt.timedelta(days=3)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(hour), ZoneInfo(zone))
+    return weekday_at(3, hour, zone)
 
 
 def test_respondent_books_from_the_link_and_a_second_person_finds_it_taken(page, browser, live_server):  # type: ignore[no-untyped-def]

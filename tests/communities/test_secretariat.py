@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bigbuyers.models import User
 from communities.secretariat import ACT_AS_SECRETARIAT, GROUP_NAME, ensure_secretariat_group
-from tests.communities.test_community_access import build_world
+from tests.communities.test_permissions import build_world
 from tests.factories import SecretariatFactory, StaffFactory
 from tests.signin import sign_in_with_link, sign_in_with_password
 

@@ -15,7 +15,7 @@ from surveys.models import Response
 from surveys.questionnaire.models import Answer, AnswerChoice, Question, QuestionnairePage
 from tests.factories import CampaignFactory, ResponseFactory
 from tests.questionnaire.build import pages, question
-from tests.surveys.test_eligibility_admin import _admin_form_data
+from tests.surveys.test_admin_eligibility import _admin_form_data
 
 pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"

@@ -3,7 +3,12 @@
 Each URL name has a row: how to build its address from a test world, the method, and the status each
 kind of person gets. `check_matrix` visits them all and returns what differs, and any URL that has
 no row at all, so that a new page without a row (or with a forgotten access check) is reported.
-The communities' own table (tests/communities/test_community_access.py) supplies their rows.
+The communities' own table (tests/communities/test_permissions.py) supplies their rows.
+
+The admin is checked apart: every list model by model (`check_admin`), and every admin URL our apps add
+(`check_admin_urls`, rows in tests/security/admin_rows.py): each must be a bigbuyers.staff_views.staff_view,
+and must give staff with its permission their page, staff without it 403, and anyone else (staff signed in
+by link included) the admin's sign-in.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import signin
-from tests.communities import test_community_access as communities_table
+from tests.communities import test_permissions as communities_table
 
 # "staff" is the secretariat (the Secretariat group, signed in with the password); "staff_no_permissions"
 # is staff with no permission at all (password); "staff_by_link" is a superuser signed in with an e-mailed
@@ -107,10 +113,22 @@ def _community_rows() -> dict[str, Row]:
     return rows
 
 
+def staff_only(staff: int) -> dict[str, int | str]:
+    """An admin page of our own: `staff` for the secretariat (who hold its permission), 403 for staff without
+    it, the admin's sign-in for everyone else (staff signed in by link included)."""
+    return {**everyone(ADMIN_LOGIN), "staff": staff, "staff_no_permissions": 403}
+
+
 def rows() -> dict[str, Row]:
     from tests.security import group_rows  # the groups app's rows (offers, Observer Group)
 
     return {**_survey_rows(), **_community_rows(), **group_rows.ROWS}
+
+
+def admin_rows() -> dict[str, Row]:
+    from tests.security import admin_rows  # the admin URLs of our own
+
+    return admin_rows.ROWS
 
 
 def url_names(urlconf: str | None = None) -> set[str]:
@@ -129,9 +147,53 @@ def url_names(urlconf: str | None = None) -> set[str]:
     return set(walk(get_resolver(urlconf).url_patterns))
 
 
+OWN_APPS = ("bigbuyers", "surveys", "groups", "communities")
+
+
+def own_admin_urls(site: AdminSite = admin.site) -> dict[str, URLPattern]:
+    """The admin URLs our apps add to Django's (in a ModelAdmin's or the site's get_urls), by URL name."""
+
+    def key(pattern: URLPattern) -> tuple[str, str | None]:
+        return str(pattern.pattern), pattern.name
+
+    def added(patterns: list[Any], djangos: list[Any]) -> Iterator[URLPattern]:
+        known = {key(p) for p in djangos if isinstance(p, URLPattern)}
+        yield from (p for p in patterns if isinstance(p, URLPattern) and key(p) not in known)
+
+    def theirs(cls: type) -> type:  # the class whose URLs are Django's (or a library's): not one of ours
+        return next(c for c in cls.__mro__ if c.__module__.split(".")[0] not in (*OWN_APPS, "tests")
+                    and "get_urls" in vars(c))
+
+    found = list(added(site.get_urls(), theirs(site.__class__).get_urls(site)))
+    for model, model_admin in site._registry.items():
+        if model._meta.app_label in OWN_APPS:
+            found += added(model_admin.get_urls(), theirs(model_admin.__class__).get_urls(model_admin))
+    return {f"{site.name}:{pattern.name}": pattern for pattern in found}
+
+
+def admin_urls_without_staff_view(site: AdminSite = admin.site) -> list[str]:
+    """The admin URLs of our own whose view is not wrapped by bigbuyers.staff_views.staff_view."""
+    return sorted(name for name, pattern in own_admin_urls(site).items()
+                  if not hasattr(pattern.callback, "staff_permission"))
+
+
+def check_admin_urls(world: Any, table: dict[str, Row]) -> list[str]:
+    """Every admin URL of our own: wrapped by staff_view, with a row, and giving each person what it says."""
+    names = set(own_admin_urls())
+    problems = [f"{name}: an admin URL that is not a staff_view" for name in admin_urls_without_staff_view()]
+    problems += [f"{name}: an admin URL without a row in the access matrix" for name in sorted(names - set(table))]
+    problems += [f"{name}: a row without an admin URL" for name in sorted(set(table) - names)]
+    return problems + _visit(world, table)
+
+
 def check_matrix(world: Any, table: dict[str, Row], *, urlconf: str | None = None) -> list[str]:
     """Visit every URL as every kind of person; return a line per difference from the table."""
     problems = [f"{name}: a URL without a row in the access matrix" for name in sorted(url_names(urlconf) - set(table))]
+    return problems + _visit(world, table, urlconf=urlconf)
+
+
+def _visit(world: Any, table: dict[str, Row], *, urlconf: str | None = None) -> list[str]:
+    problems = []
     for name, row in sorted(table.items()):
         url = reverse(name, args=row.args(world), urlconf=urlconf) + row.query
         for person in PEOPLE:

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from bigbuyers.staff_views import staff_view
 from communities.models import Community
 from groups.models import GroupOffer, MatchingRun, ObserverSubscription, WorkingGroup
 from groups.services import formation
 from groups.services.interviews import booking_token
 from surveys.models import Response
 from surveys.steps import STEP_SLUGS
-from tests.communities.test_community_access import build_world
+from tests.communities.test_permissions import build_world
 from tests.factories import CampaignFactory, ResponseFactory, UserFactory
 from tests.security import matrix
+from tests.security.growth import furnish
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +56,35 @@ def test_every_url_gives_each_person_what_the_matrix_says():
 def test_every_admin_list_is_for_staff_only():
     problems = matrix.check_admin(portal_world())
     assert not problems, "\n".join(problems)
+
+
+def test_every_admin_page_of_our_own_is_a_staff_view_for_those_with_its_permission():
+    world = portal_world()
+    furnish(world)
+    assert len(matrix.admin_rows()) >= 24
+    problems = matrix.check_admin_urls(world, matrix.admin_rows())
+    assert not problems, "\n".join(problems)
+
+
+class ForgetfulRunAdmin(ModelAdmin):
+    """An admin page of our own hung without staff_view: what the matrix must catch."""
+
+    def get_urls(self) -> list[Any]:
+        return [path("<int:run_id>/forgotten/", self.admin_site.admin_view(leaky_run), name="forgotten_run"),
+                path("<int:run_id>/checked/", staff_view(leaky_run, permission="groups.view_matchingrun", site=self.admin_site),
+                     name="checked_run"),
+                *super().get_urls()]
+
+
+def leaky_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    return HttpResponse(str(MatchingRun.objects.get(pk=run_id)))
+
+
+def test_the_matrix_reports_an_admin_page_hung_without_staff_view():
+    site = AdminSite(name="careless")
+    site.register(MatchingRun, ForgetfulRunAdmin)
+    assert set(matrix.own_admin_urls(site)) == {"careless:forgotten_run", "careless:checked_run"}
+    assert matrix.admin_urls_without_staff_view(site) == ["careless:forgotten_run"]
 
 
 def test_respondent_a_never_reads_or_changes_bs_response(client):

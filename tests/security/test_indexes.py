@@ -29,11 +29,12 @@ from communities.models import (
     Thread,
     TravelClaim,
 )
-from groups.admin.formation import ActiveFilter
 from groups.admin.interviews import BookedFilter
+from groups.admin.observers import ActiveFilter
 from groups.models import GroupOffer, Interview, InterviewSlot, ObserverSubscription, Placement
-from surveys.admin import AreaInterestFilter, CountryFilter, PolicyChangeFilter
-from surveys.admin_purchases import CpvCodeFilter
+from surveys.admin.eligibility import PolicyChangeFilter
+from surveys.admin.purchases import CpvCodeFilter
+from surveys.admin.responses import AreaInterestFilter, CountryFilter
 from surveys.models import AccessRequest, AreaInterest, Respondent, Response, ThematicArea
 
 pytestmark = pytest.mark.django_db

@@ -222,16 +222,16 @@ def test_purchases_count_by_division_and_group_with_labels(campaign):
 def test_the_e_mailed_copy_and_the_export_show_labels_and_codes_outside_the_vocabulary_as_entered(committed):
     from django.core import mail
 
-    from surveys import services
     from surveys.exports import response_rows
     from surveys.models import Response
+    from surveys.services.responses import submit_response
     from surveys.steps import STEP_SLUGS
 
     response = ResponseFactory(steps_done=list(STEP_SLUGS))
     PlannedPurchase.objects.create(response=response, description="Buses", cpv_code=ELECTRIC_BUSES, position=0)
     PlannedPurchase.objects.create(response=response, description="Old buses", cpv_code="12345678-9", position=1)
     with committed():
-        services.submit_response(response, revision=response.revision)
+        submit_response(response, revision=response.revision)
     body = mail.outbox[-1].body
     assert "34144910-0 – Electric buses" in body and "12345678-9 (not in the CPV vocabulary)" in body
     (row,) = response_rows(Response.objects.filter(pk=response.pk), list(response.campaign.areas.all()))
