@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import recreate_database  # noqa: E402 - after the path
+from bench.pages_data import seed_pages  # noqa: E402 - after the path
+from bench.scratch import recreate_database  # noqa: E402
 from bench.stack import gunicorn, session_cookie, stop, wait_http  # noqa: E402
 
 DB = os.environ.get("BENCH_DATABASE", "bench_bigbuyers")  # another name when several people share the machine
@@ -37,7 +38,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
 
 def seed(responses: int) -> tuple[str, str, str, str, str]:
-    """Migrate and fill the scratch database.
+    """Migrate and fill the scratch database (bench/pages_data.py).
 
     Returns the campaign's slug, a respondent's session cookie, a CSRF token, a community's slug and
     one of its members' session cookie.
@@ -45,58 +46,11 @@ def seed(responses: int) -> tuple[str, str, str, str, str]:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
     from django.middleware.csrf import _get_new_csrf_string
 
-    from bigbuyers.models import User
-    from communities.models import Membership
-    from surveys.models import AreaInterest, Campaign, Organisation, Respondent, Response, ThematicArea
-    from surveys.steps import STEP_SLUGS
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("load_demo", email="bench@bigbuyers.example", password="bench-password-123", verbosity=0)
-    campaign = Campaign.objects.get(slug="working-together-demo")
-    areas = list(ThematicArea.objects.filter(campaign=campaign))
-    organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Bench body {n}", country=["FR", "DE", "IT", "ES", "NL"][n % 5], body_type="local_authority")
-        for n in range(responses)
-    )
-    created = Response.objects.bulk_create(
-        Response(campaign=campaign, organisation=o, steps_done=list(STEP_SLUGS), eligibility="eligible") for o in organisations
-    )
-    AreaInterest.objects.bulk_create(
-        AreaInterest(response=r, area=areas[(r.pk + k) % len(areas)], level=1 + k % 2) for r in created for k in range(3)
-    )
-    _thirty_questions(campaign)
-    user = User.objects.create_user("bench-respondent@city.example")
-    Respondent.objects.create(response=created[0], user=user, campaign=campaign, is_owner=True)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum keeps them on a live database
-    membership = Membership.objects.select_related("community", "user").order_by("pk").first()
-    return (campaign.slug, session_cookie(user), _get_new_csrf_string(), membership.community.slug,
-            session_cookie(membership.user))
-
-
-def _thirty_questions(campaign: object) -> None:
-    """A page of 30 of the campaign's own questions after the areas of interest: every kind, a third with a
-    condition, three asked per area."""
-    from surveys.questionnaire.models import Choice, Question, QuestionnairePage
-
-    interests = QuestionnairePage.objects.get(campaign=campaign, kind="interests")
-    page = QuestionnairePage.objects.create(campaign=campaign, kind="custom", key="thirty", title="Thirty questions",
-                                            position=interests.position + 1)
-    kinds = ["short_text", "long_text", "number", "date", "yes_no", "one_choice", "several_choices", "scale", "email",
-             "url"]
-    for n in range(30):
-        kind = kinds[n % len(kinds)]
-        question = Question.objects.create(
-            page=page, campaign=campaign, key=f"q{n}", kind=kind, position=n, label=f"Question {n}",
-            relevant="${body_type} != 'other'" if n % 3 == 0 else "", per_area=n in (5, 15, 25))
-        if kind in ("one_choice", "several_choices"):
-            Choice.objects.bulk_create([Choice(question=question, key=f"c{k}", label=f"Choice {k}", position=k)
-                                        for k in range(5)])
+    data = seed_pages(responses)
+    return (data.campaign_slug, session_cookie(data.respondent), _get_new_csrf_string(), data.community_slug,
+            session_cookie(data.member))
 
 
 def serve(workers: int) -> subprocess.Popen[bytes]:

@@ -189,8 +189,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# The portal's own pack (templates/portal/): bootstrap5's HTML, each field written in one pass of Python
+# (bigbuyers/field_html.py) rather than through a dozen nested templates; bootstrap5 for the rest.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("bootstrap5", "portal")
+CRISPY_TEMPLATE_PACK = "portal"
 
 # E-mail: printed to the console in development, SMTP in production.
 EMAIL_BACKEND = env_str(

@@ -62,7 +62,7 @@ class PageContext:
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
-        return structure.questionnaire_of(self.campaign.pk)
+        return structure.current_questionnaire(self.campaign.pk)
 
     @cached_property
     def areas(self) -> list[ThematicArea]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from bigbuyers import quoting
+from bigbuyers.field_html import render_field
 
 if TYPE_CHECKING:
     from django.core.exceptions import ValidationError
@@ -71,3 +75,38 @@ def quoted_lines(text: str) -> list[str]:
 def defanged(text: str) -> str:
     """One line someone typed, with its addresses broken so that no mail client makes them clickable."""
     return quoting.defang(text or "")
+
+
+@register.simple_tag(takes_context=True)
+def portal_field(context: template.Context) -> str:
+    """The portal's crispy template pack (templates/portal/field.html): `field` in one pass of Python, or through
+    bootstrap5's field template for what bigbuyers/field_html.py does not write (both safe strings)."""
+    html = render_field(context["field"], context)
+    if html is None:
+        return get_template("bootstrap5/field.html").render(cast("dict[str, Any]", context.flatten()))
+    return html
+
+
+class PerLanguageNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[str | None, SafeString] = {}  # lives as long as the compiled template (cached loader)
+
+    def render(self, context: template.Context) -> SafeString:
+        language = translation.get_language()
+        html = self.rendered.get(language)
+        if html is None:
+            html = self.rendered[language] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def per_language(parser: template.base.Parser, token: template.base.Token) -> PerLanguageNode:
+    """``{% per_language %}...{% end_per_language %}``: rendered once per language and process, then copied.
+
+    Only for what depends on nothing but the language and the settings (the layout's links, the language
+    list, the footer): never the signed-in person, a CSRF token, the page's address or its active step.
+    """
+    nodelist = parser.parse(("end_per_language",))
+    parser.delete_first_token()
+    return PerLanguageNode(nodelist)

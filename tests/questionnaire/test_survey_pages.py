@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from surveys.questionnaire.models import Answer
+from surveys.questionnaire.models import Answer, Choice, Question, QuestionnairePage
 from surveys.steps import STEP_SLUGS
 from tests.factories import ResponseFactory, interest
 from tests.questionnaire.build import pages, question
@@ -194,12 +194,31 @@ def test_a_page_of_thirty_questions_makes_as_many_queries_as_a_page_of_one(clien
     client.post(_url(campaign, "one"), {"q_single": "x"})
     for key in ("one", "many"):
         client.get(_url(campaign, key))
-    # The user, the campaign, the response, the questionnaire (pages, questions, choices), the answers and their
-    # choices, and what conditions read (organisation and areas chosen): whatever the number of questions.
-    with django_assert_num_queries(10):
+    # The user, the campaign, the response, the questionnaire's fingerprint (unchanged: the process kept its
+    # pages, questions and choices), the answers and their choices, and what conditions read (organisation and
+    # areas chosen): whatever the number of questions.
+    with django_assert_num_queries(8):
         assert client.get(_url(campaign, "one")).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(_url(campaign, "many")).status_code == 200
+
+
+def test_a_questionnaire_kept_by_the_process_is_read_again_after_any_change(client, campaign, django_assert_num_queries):
+    rows = pages(campaign, ("plans", "Plans", 2))
+    asked = question(rows["plans"], "joint", "one_choice", "Joint procurement?", choices=["alone", "together"])
+    _respondent(client, campaign, steps_done=list(STEP_SLUGS))
+    assert "Joint procurement?" in client.get(_url(campaign, "plans")).content.decode()
+
+    # Changes that send no signal: an update of a label, a choice added in bulk, a page's title.
+    Question.objects.filter(pk=asked.pk).update(label_en="Buying together?")
+    Choice.objects.bulk_create([Choice(question=asked, key="maybe", label_en="Maybe", position=9)])
+    QuestionnairePage.objects.filter(pk=rows["plans"].pk).update(title_en="Our plans")
+    html = client.get(_url(campaign, "plans")).content.decode()
+
+    assert "Buying together?" in html and "Joint procurement?" not in html
+    assert 'value="maybe"' in html and "<h1>Our plans</h1>" in html
+    with django_assert_num_queries(5):  # unchanged since, kept: the user, campaign, response, fingerprint, answers
+        client.get(_url(campaign, "plans"))
 
 
 def test_a_condition_on_the_same_page_is_said_in_words_and_decided_when_the_page_is_sent(client, campaign):

@@ -1,0 +1,95 @@
+"""The portal's crispy template pack (bigbuyers/field_html.py) writes the HTML of crispy-bootstrap5, field by field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.template import engines
+
+from surveys.forms import PrebuiltOptionsSelect
+
+
+def _countries() -> list[tuple[str, str]]:
+    return [("", "Choose a country"), ("FR", "France"), ("DE", "Germany")]
+
+
+CHOICES = [("a", "Apple & pear"), ("b", "Banana <ripe>"), ("c", "Cherry")]
+
+
+class EveryKindForm(forms.Form):
+    name = forms.CharField(label="Name <of> the body", max_length=20, help_text="As in <b>the register</b>.",
+                           widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    email = forms.EmailField(required=False)
+    count = forms.DecimalField(required=False, localize=True, widget=forms.NumberInput(attrs={"step": "any"}))
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Optional.")
+    fruit = forms.ChoiceField(choices=[("", "Choose"), ("Fruit", CHOICES), ("x", "Other")], required=False)
+    country = forms.ChoiceField(choices=_countries, widget=PrebuiltOptionsSelect(options_of=_countries))
+    kind = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, help_text="Pick one.")
+    several = forms.MultipleChoiceField(choices=CHOICES, widget=forms.CheckboxSelectMultiple, required=False)
+    agree = forms.BooleanField(label="I agree", help_text="Needed.")
+    upload = forms.FileField(required=False)
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        raise forms.ValidationError("The whole form is wrong.")
+
+
+def _normalised(html: str) -> str:
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s*([<>])\s*", r"\1", html).replace(' ="', '="')
+
+
+def _crispy(form: forms.Form, pack: str) -> str:
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.template_pack = pack
+    return engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}").render({"form": form})
+
+
+def _field(form: forms.Form, name: str, pack: str) -> str:
+    template = engines["django"].from_string("{% load crispy_forms_filters %}{{ field|as_crispy_field:pack }}")
+    return template.render({"field": form[name], "pack": pack})
+
+
+BOUND = {"name": "x" * 30, "email": "not an address", "count": "1,5", "day": "2026-02-31", "notes": "a < b",
+         "fruit": "b", "country": "XX", "kind": "z", "several": ["a", "c"], "secret": "s"}
+
+
+@pytest.mark.parametrize("data", [None, BOUND, {"name": "Lindenau", "country": "FR", "kind": "a", "agree": "on"}])
+def test_the_portal_pack_writes_what_bootstrap5_writes(data: dict[str, Any] | None) -> None:
+    form, twin = EveryKindForm(data, initial={"name": "Lindenau"}), EveryKindForm(data, initial={"name": "Lindenau"})
+
+    portal, bootstrap = _crispy(form, "portal"), _crispy(twin, "bootstrap5")
+
+    assert _normalised(portal) == _normalised(bootstrap)
+    if data is BOUND:  # the errors are there, next to their field and described
+        assert 'aria-describedby="id_name_helptext id_name_error"' in portal
+        assert '<div id="id_kind_error" class="invalid-feedback">' in portal
+        assert "The whole form is wrong." in portal
+
+
+@pytest.mark.parametrize("name", list(EveryKindForm.base_fields))
+def test_each_field_alone_is_the_same_in_both_packs(name: str) -> None:
+    form, twin = EveryKindForm(BOUND), EveryKindForm(BOUND)
+
+    assert _normalised(_field(form, name, "portal")) == _normalised(_field(twin, name, "bootstrap5"))
+
+
+def test_labels_choices_and_values_are_escaped() -> None:
+    html = _field(EveryKindForm(BOUND), "kind", "portal") + _field(EveryKindForm(BOUND), "name", "portal")
+
+    assert "Banana &lt;ripe&gt;" in html and "Apple &amp; pear" in html
+    assert "Name &lt;of&gt; the body" in html
+    assert "As in <b>the register</b>." in html  # help text is HTML, as in bootstrap5
+
+
+def test_the_default_pack_is_the_portals() -> None:
+    html = _field(EveryKindForm(), "name", "portal")
+
+    template = engines["django"].from_string("{% load crispy_forms_filters %}{{ field|as_crispy_field }}")
+    assert template.render({"field": EveryKindForm()["name"]}) == html
