@@ -101,13 +101,13 @@ def counting() -> Iterator[dict[str, int]]:
         counts["lookups"] += 1
         return resolve_lookup(self, context)
 
-    base.Node.render_annotated = counted_render  # type: ignore[method-assign]
-    base.Variable._resolve_lookup = counted_lookup  # type: ignore[method-assign]
+    base.Node.render_annotated = counted_render
+    base.Variable._resolve_lookup = counted_lookup
     try:
         yield counts
     finally:
-        base.Node.render_annotated = render_annotated  # type: ignore[method-assign]
-        base.Variable._resolve_lookup = resolve_lookup  # type: ignore[method-assign]
+        base.Node.render_annotated = render_annotated
+        base.Variable._resolve_lookup = resolve_lookup
 
 
 def requester(target: Target, clients: dict[str, Any], language: str) -> Callable[[], Any]:

@@ -31,7 +31,7 @@ def _csrf_tokens(html: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_the_layout_shows_each_persons_state_language_and_page_whatever_came_first(campaign) -> None:  # type: ignore[no-untyped-def]
+def test_the_layout_shows_each_persons_state_language_and_page_whatever_came_first(campaign) -> None:
     anonymous, anna, ben = Client(), Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     anna.force_login(UserFactory(email="anna@lindenau.example"))
     ben.force_login(UserFactory(email="ben@lindenau.example"))

@@ -41,7 +41,7 @@ def test_the_list_is_written_in_each_language_and_does_not_mix_them() -> None:
     assert '<option value="DE" selected>Germany</option>' in english and "Allemagne" not in english
 
 
-def test_a_country_refused_keeps_the_field_described_by_its_error_next_to_it(client, campaign) -> None:  # type: ignore[no-untyped-def]
+def test_a_country_refused_keeps_the_field_described_by_its_error_next_to_it(client, campaign) -> None:
     response = ResponseFactory(campaign=campaign)
     client.force_login(response.respondents.get().user)
     url = reverse("survey_step", args=[campaign.slug, "organisation"])

@@ -17,7 +17,7 @@ def _steps(html: str) -> str:
     return re.search(r'<ol class="step-list">(.*?)</ol>', html, re.S).group(1)
 
 
-def test_before_the_first_step_only_the_organisation_step_is_a_link(client, campaign) -> None:  # type: ignore[no-untyped-def]
+def test_before_the_first_step_only_the_organisation_step_is_a_link(client, campaign) -> None:
     client.force_login(UserFactory())
 
     steps = _steps(client.get(reverse("survey_step", args=[campaign.slug, "organisation"])).content.decode())
@@ -28,7 +28,7 @@ def test_before_the_first_step_only_the_organisation_step_is_a_link(client, camp
     assert steps.count("<a ") == 1
 
 
-def test_each_step_is_a_link_the_current_one_marked_and_the_saved_ones_said_saved(client, campaign) -> None:  # type: ignore[no-untyped-def]
+def test_each_step_is_a_link_the_current_one_marked_and_the_saved_ones_said_saved(client, campaign) -> None:
     response = ResponseFactory(campaign=campaign, steps_done=["organisation", "contact"])
     client.force_login(response.respondents.get().user)
 
