@@ -123,7 +123,9 @@ class ExportActionsMixin:
         return exports.may_export(request, self.export_kind)
 
     def export_table(self, queryset: QuerySet[Any], *, filters: dict[str, Any]) -> exports.ExportTable:
-        raise NotImplementedError
+        """The table of the rows chosen: each admin that uses the mixin writes its own (responses, members,
+        travel claims, observers), as the export kind it names reads them."""
+        raise NotImplementedError(f"{type(self).__name__} uses ExportActionsMixin without an export_table")
 
 
 def export_action(fmt: str, description: StrOrPromise, *, name: str = "") -> Callable[..., HttpResponseBase]:
