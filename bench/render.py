@@ -12,6 +12,7 @@ queries.
 
     .venv/bin/python bench/render.py [--responses 5000] [--repeat 50] [--language en]
     .venv/bin/python bench/render.py --profile organisation [--profile thirty ...] [--sort tottime] [--top 40]
+    .venv/bin/python bench/render.py --queries contact [--queries review ...]
 
 --profile runs cProfile over --repeat requests of each named page (see the names printed) and prints its top
 entries instead of the table. BENCH_DATABASE names another scratch database (when several people share
@@ -56,6 +57,7 @@ def targets(campaign: str, community: str) -> list[Target]:
     survey = f"/campaigns/{campaign}/survey"
     return [
         Target("minimal", "/bench/minimal/", who=""),
+        Target("minimal, signed in", "/bench/minimal/signed-in/"),
         Target("campaign", f"/campaigns/{campaign}/", who=""),
         Target("organisation", f"{survey}/organisation/"),
         Target("contact", f"{survey}/contact/"),
@@ -149,6 +151,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--reuse", action="store_true", help="keep the scratch database of the last run")
     parser.add_argument("--only", action="append", default=[], metavar="PAGE", help="time these pages (and the minimal view)")
+    parser.add_argument("--queries", action="append", default=[], metavar="PAGE",
+                        help="print the SQL one request of this page runs, instead of the table")
     options = parser.parse_args()
 
     if not options.reuse:
@@ -165,7 +169,7 @@ def main() -> None:
     clients["respondent"].force_login(data.respondent)
     clients["member"].force_login(data.member)
     pages = targets(data.campaign_slug, data.community_slug)
-    unknown = set(options.profile + options.only) - {t.name for t in pages}
+    unknown = set(options.profile + options.only + options.queries) - {t.name for t in pages}
     if unknown:
         raise SystemExit(f"unknown pages {sorted(unknown)}; the pages: {[t.name for t in pages]}")
 
@@ -175,6 +179,15 @@ def main() -> None:
     for run in runs.values():  # warm: connections, templates, translations, the questionnaire's cache
         run()
         run()
+
+    if options.queries:
+        for name in options.queries:
+            with CaptureQueriesContext(connection) as queries:
+                runs[name]()
+            print(f"\n=== {name}: {len(queries)} queries")
+            for number, query in enumerate(queries, 1):
+                print(f"{number:>3}. {query['sql']}")
+        return
 
     if options.profile:
         for name in options.profile:

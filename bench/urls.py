@@ -23,6 +23,11 @@ def minimal(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def minimal_signed_in(request: HttpRequest) -> HttpResponse:
+    """The minimal view for a signed-in person: what the session and the user's row cost, and nothing else."""
+    return HttpResponse(str(request.user.pk), content_type="text/plain")
+
+
 def plain_responses(request: HttpRequest) -> HttpResponse:
     """The first page of the responses, newest change first, as a plain template: the admin list's baseline."""
     from surveys.models import Response
@@ -35,6 +40,7 @@ def plain_responses(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/minimal/", minimal),
+    path("bench/minimal/signed-in/", minimal_signed_in),
     path("bench/responses/", plain_responses),
     path("", include("bigbuyers.urls")),
 ]

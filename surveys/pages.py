@@ -10,7 +10,7 @@ views go through this table only: a built-in page and a page of the secretariat'
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -48,25 +48,32 @@ from surveys.services.responses import (
 )
 
 if TYPE_CHECKING:
+    from surveys.kept import CampaignContent
     from surveys.questionnaire.structure import Page, Questionnaire, Visibility
 
 
 @dataclass
 class PageContext:
     """A person's survey in one campaign: the campaign, their response (None before the first page) and
-    the questionnaire, with what is read from them once per request."""
+    the questionnaire, with what is read from them once per request.
+
+    `content` is what the process keeps of the campaign (surveys/kept.py): without it the areas and the
+    questionnaire are read. The built-in answers that conditions read come from the response and its
+    organisation as read at the start of the request, unless `saved_since_read` (then from the database)."""
 
     campaign: Campaign
     response: Response | None
     user: User
+    content: CampaignContent | None = field(default=None, kw_only=True)
+    saved_since_read: bool = field(default=False, kw_only=True)
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
-        return structure.current_questionnaire(self.campaign.pk)
+        return self.content.questionnaire if self.content else structure.questionnaire_of(self.campaign.pk)
 
     @cached_property
     def areas(self) -> list[ThematicArea]:
-        return selectors.areas_of(self.campaign)
+        return self.content.areas if self.content else selectors.areas_of(self.campaign)
 
     @cached_property
     def answers(self) -> dict[structure.Item, Any]:
@@ -77,14 +84,23 @@ class PageContext:
     @cached_property
     def built_in(self) -> structure.BuiltInValues:
         assert self.response is not None
-        return questionnaire_services.built_in_values(self.response)
+        if self.saved_since_read:
+            return questionnaire_services.built_in_values(self.response)
+        organisation = self.response.organisation  # read with the response
+        return structure.BuiltInValues(
+            body_type=organisation.body_type, country=organisation.country or "", size=organisation.size,
+            purchasing_volume=organisation.purchasing_volume, interview_willing=self.response.interview_willing,
+            # (a query: left empty when no condition reads them)
+            interested_areas=tuple(a.code for a in self.interested_areas())
+            if "interested_areas" in self.questionnaire.reads else ())
 
     @cached_property
     def visibility(self) -> Visibility:
         """What this response is asked: computed from its answers only when the questionnaire has conditions."""
         if self.response is None or not self.questionnaire.has_conditions:
             return structure.everything_visible(self.questionnaire)
-        return structure.visibility(self.questionnaire, self.built_in, self.answers)
+        answers = self.answers if self.questionnaire.reads_answers else {}  # (a query: only when read)
+        return structure.visibility(self.questionnaire, self.built_in, answers)
 
     @cached_property
     def pages(self) -> list[Page]:
@@ -110,6 +126,10 @@ class PageContext:
         return next((p for p in self.pages if p.key not in done), None)
 
     def interested_areas(self) -> list[ThematicArea]:
+        return self._interested_areas
+
+    @cached_property
+    def _interested_areas(self) -> list[ThematicArea]:
         assert self.response is not None
         return selectors.interested_areas(self.response, self.areas)
 

@@ -44,12 +44,6 @@ def home_campaigns() -> tuple[list[Campaign], list[Campaign]]:
     return open_, closed
 
 
-def published_campaign(slug: str, *, with_areas: bool = True) -> Campaign:
-    """One published campaign, with its areas prefetched unless told not to; raises Campaign.DoesNotExist."""
-    campaigns = published_campaigns()
-    return (campaigns.prefetch_related("areas") if with_areas else campaigns).get(slug=slug)
-
-
 @dataclass
 class CountryCoverage:
     """The countries whose bodies may answer a campaign, for its page, in the viewer's language."""

@@ -24,6 +24,7 @@ several-choices question is tested with ``selected()`` and ``count-selected()``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -232,6 +233,7 @@ class _Parser:
         return Selected(key, choice)
 
 
+@functools.lru_cache(maxsize=2048)  # the trees are frozen; pages evaluate the same conditions at every request
 def parse(text: str) -> Node:
     """The tree of `text`; raises ConditionError with the position and the reason."""
     return _Parser(text).parse()

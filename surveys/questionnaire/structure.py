@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection
 from django.db.models import Prefetch
 
 from surveys.questionnaire import conditions
@@ -93,6 +92,22 @@ class Questionnaire:
         return any(p.relevant for p in self.pages) or any(q.relevant for q in self.questions)
 
     @cached_property
+    def reads(self) -> frozenset[str]:
+        """Every name a condition reads: built-in answers ("body_type", "interested_areas"…) and question keys."""
+        names: set[str] = set()
+        for text in [p.relevant for p in self.pages] + [q.relevant for q in self.questions]:
+            try:
+                names.update(conditions.references(conditions.parse(text)) if text.strip() else ())
+            except conditions.ConditionError:
+                continue  # never holds or fails: asked (see _holds)
+        return frozenset(names)
+
+    @cached_property
+    def reads_answers(self) -> bool:
+        """Whether a condition reads the answer to a question (rather than built-in answers only)."""
+        return bool(self.reads & {q.key for q in self.questions})
+
+    @cached_property
     def has_per_area(self) -> bool:
         return any(q.per_area for q in self.questions)
 
@@ -125,46 +140,6 @@ def questionnaires_of(campaign_ids: Iterable[int]) -> dict[int, Questionnaire]:
 def questionnaire_of(campaign_id: int) -> Questionnaire:
     """One campaign's questionnaire (see questionnaires_of)."""
     return questionnaires_of([campaign_id])[campaign_id]
-
-
-# The survey's pages read the questionnaire at every request: three queries and a hundred rows made into
-# objects, a third of a survey page's time. Each process keeps the questionnaires it read, with a fingerprint
-# of their rows (one query that returns one short row): any change to a page, question or choice, by the
-# admin, an import or a bulk update, changes the fingerprint and the next request reads them again.
-_KEPT: dict[int, tuple[str, Questionnaire]] = {}
-_KEPT_MAX = 64
-
-
-def _fingerprint(campaign_id: int) -> str | None:
-    """The md5 of every row of the campaign's pages, questions and choices (PostgreSQL only, else None)."""
-    if connection.vendor != "postgresql":
-        return None
-    page, question, choice = (connection.ops.quote_name(m._meta.db_table) for m in (QuestionnairePage, Question, Choice))
-    # Table names from the models, the campaign as a parameter.
-    pages = f"SELECT id FROM {page} WHERE campaign_id = %s"  # noqa: S608  # nosec B608
-    sql = (f"SELECT md5(concat_ws('|', (SELECT string_agg(p::text, ',' ORDER BY p.id) FROM {page} p WHERE p.campaign_id = %s), "  # noqa: S608  # nosec B608
-           f"(SELECT string_agg(q::text, ',' ORDER BY q.id) FROM {question} q WHERE q.page_id IN ({pages})), "
-           f"(SELECT string_agg(c::text, ',' ORDER BY c.id) FROM {choice} c JOIN {question} q ON q.id = c.question_id "
-           f"WHERE q.page_id IN ({pages}))))")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign_id, campaign_id, campaign_id])
-        return str(cursor.fetchone()[0])
-
-
-def current_questionnaire(campaign_id: int) -> Questionnaire:
-    """The campaign's questionnaire as questionnaire_of reads it, kept by this process while its rows do not
-    change. Shared between requests and threads: read it, never change it."""
-    fingerprint = _fingerprint(campaign_id)
-    if fingerprint is None:
-        return questionnaire_of(campaign_id)
-    kept = _KEPT.get(campaign_id)
-    if kept is not None and kept[0] == fingerprint:
-        return kept[1]
-    questionnaire = questionnaire_of(campaign_id)  # read after the fingerprint: never older than it
-    if len(_KEPT) >= _KEPT_MAX:  # more campaigns than any deployment runs at once: start again
-        _KEPT.clear()  # (clear, not evicting by iteration, which another thread's insert could break)
-    _KEPT[campaign_id] = (fingerprint, questionnaire)
-    return questionnaire
 
 
 # Answers and what conditions see ---------------------------------------------------------------------------

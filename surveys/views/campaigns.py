@@ -10,14 +10,16 @@ from bigbuyers.ratelimit import limit_posts
 from surveys import selectors
 from surveys.deadlines import deadline_for, is_open_for
 from surveys.forms import EmailForm
+from surveys.kept import CampaignContent, published_content
 from surveys.models import Campaign
 from surveys.services.responses import response_for
 from surveys.services.signin import request_signin_link
 
 
-def get_campaign_or_404(slug: str, *, with_areas: bool = True) -> Campaign:
+def get_content_or_404(slug: str) -> CampaignContent:
+    """The published campaign `slug` with its areas and questionnaire (surveys/kept.py)."""
     try:
-        return selectors.published_campaign(slug, with_areas=with_areas)
+        return published_content(slug)
     except Campaign.DoesNotExist:
         raise Http404 from None
 
@@ -28,10 +30,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign_or_404(slug)
+    content = get_content_or_404(slug)
+    campaign = content.campaign
     response = response_for(request.user, campaign)
     return render(request, "surveys/campaign_detail.html", {
-        "campaign": campaign, "areas": selectors.areas_of(campaign), "response": response,
+        "campaign": campaign, "areas": content.areas, "response": response,
         "deadline": deadline_for(campaign, response), "is_open": is_open_for(campaign, response),
         "coverage": selectors.country_coverage(campaign),
     })
@@ -40,7 +43,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @limit_posts("signin", per_ip="RATELIMIT_SIGNIN_PER_IP", per_field=("email", "RATELIMIT_SIGNIN_PER_EMAIL"))
 def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start or resume: a signed-in person goes to the survey; anyone else gets a sign-in link."""
-    campaign = get_campaign_or_404(slug)
+    campaign = get_content_or_404(slug).campaign
     survey_path = reverse("survey_resume", args=[campaign.slug])
     if request.user.is_authenticated:
         return redirect(survey_path)

@@ -28,12 +28,12 @@ from surveys.services import colleagues
 from surveys.services.deadlines import send_late_request
 from surveys.services.eligibility import eligibility_of
 from surveys.services.responses import OrganisationAlreadyAnswering, SurveyClosed, response_for, submit_response
-from surveys.views.campaigns import get_campaign_or_404
+from surveys.views.campaigns import get_content_or_404
 
 
 def survey_context(request: SignedInRequest, slug: str) -> PageContext:
-    campaign = get_campaign_or_404(slug, with_areas=False)
-    return PageContext(campaign, response_for(request.user, campaign), request.user)
+    content = get_content_or_404(slug)
+    return PageContext(content.campaign, response_for(request.user, content.campaign), request.user, content=content)
 
 
 def _is_open(ctx: PageContext) -> bool:
@@ -101,7 +101,7 @@ def survey_step(request: SignedInRequest, slug: str, step: str) -> HttpResponse:
     if kind.after_save is not None and (answer := kind.after_save(request, ctx, page, response, forms)):
         return answer
     # The pages asked may have changed with these answers (conditions): read them again.
-    after = PageContext(ctx.campaign, response, ctx.user)
+    after = PageContext(ctx.campaign, response, ctx.user, content=ctx.content, saved_since_read=True)
     if "back" in request.POST and after.page(page.key) and after.previous_key(page.key):
         return redirect("survey_step", slug, after.previous_key(page.key))
     messages.success(request, _("Your answers are saved."))

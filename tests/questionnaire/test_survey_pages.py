@@ -194,12 +194,12 @@ def test_a_page_of_thirty_questions_makes_as_many_queries_as_a_page_of_one(clien
     client.post(_url(campaign, "one"), {"q_single": "x"})
     for key in ("one", "many"):
         client.get(_url(campaign, key))
-    # The user, the campaign, the response, the questionnaire's fingerprint (unchanged: the process kept its
-    # pages, questions and choices), the answers and their choices, and what conditions read (organisation and
-    # areas chosen): whatever the number of questions.
-    with django_assert_num_queries(8):
+    # The user, the campaign's content version (unchanged: the process kept its pages, questions and choices),
+    # the response with its organisation (what these conditions read), the answers and their choices: whatever
+    # the number of questions.
+    with django_assert_num_queries(5):
         assert client.get(_url(campaign, "one")).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get(_url(campaign, "many")).status_code == 200
 
 
@@ -217,8 +217,27 @@ def test_a_questionnaire_kept_by_the_process_is_read_again_after_any_change(clie
 
     assert "Buying together?" in html and "Joint procurement?" not in html
     assert 'value="maybe"' in html and "<h1>Our plans</h1>" in html
-    with django_assert_num_queries(5):  # unchanged since, kept: the user, campaign, response, fingerprint, answers
+    with django_assert_num_queries(4):  # unchanged since, kept: the user, content version, response, answers
         client.get(_url(campaign, "plans"))
+
+
+def test_a_page_for_one_area_follows_the_areas_chosen(client, campaign, django_assert_num_queries):
+    rows = pages(campaign, ("sites", "Construction sites", 2))  # after the interests page
+    rows["sites"].relevant = "selected(${interested_areas}, 'zecs')"
+    rows["sites"].save()
+    question(rows["sites"], "machines", "short_text", "How many machines?")
+    response = _respondent(client, campaign, steps_done=["organisation", "contact"])
+    interest(response, "hdev")
+    assert "Construction sites" not in client.get(_url(campaign, "contact")).content.decode()
+    assert client.get(_url(campaign, "sites"))["Location"] == reverse("survey_resume", args=[campaign.slug])
+
+    # Chosen on the interests page: the answer just saved decides where the survey goes next.
+    levels = {f"area_{area.code}": "0" for area in campaign.areas.all()}
+    sent = client.post(_url(campaign, "interests"), {**levels, "area_zecs": "2", "continue": "1"})
+    assert sent["Location"] == _url(campaign, "sites")
+    with django_assert_num_queries(4):  # the user, content version, response, and the areas the condition reads
+        assert "Construction sites" in client.get(_url(campaign, "contact")).content.decode()
+    assert 'name="q_machines"' in client.get(_url(campaign, "sites")).content.decode()
 
 
 def test_a_condition_on_the_same_page_is_said_in_words_and_decided_when_the_page_is_sent(client, campaign):

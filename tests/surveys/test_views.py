@@ -248,15 +248,15 @@ def test_the_saved_country_stays_chosen_and_a_bad_one_is_refused_next_to_the_fie
 
 @pytest.mark.parametrize("step", STEP_SLUGS)
 def test_each_step_reads_only_what_it_shows(client, campaign, django_assert_num_queries, step):
-    # The user, the campaign, the person's response and the questionnaire's fingerprint (the process keeps the
-    # questionnaire it read while its rows do not change; the session comes from the cache); the steps that ask
-    # about areas read them, and the purchases and challenges steps their own rows.
+    # The user, the campaign's content version (the process keeps its row, areas and questionnaire while the
+    # version stands; the session comes from the cache) and the person's response with the organisation; the
+    # interests, purchases and challenges steps read their own rows, the challenges step the areas chosen.
     response = ResponseFactory(campaign=campaign, steps_done=list(STEP_SLUGS))
     interest(response, "hdev")
     client.force_login(response.respondents.get().user)
     url = reverse("survey_step", args=[campaign.slug, step])
-    client.get(url)  # the process reads the questionnaire once
-    expected = {"interests": 6, "purchases": 6, "challenges": 7}.get(step, 4)
+    client.get(url)  # the process reads the campaign once
+    expected = {"interests": 4, "purchases": 4, "challenges": 5}.get(step, 3)
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
 
