@@ -284,9 +284,10 @@ PAGE_KINDS: dict[str, PageKindSpec] = {
 
 
 def save_page(ctx: PageContext, page: Page, forms: Forms) -> Response:
-    """Save a page through its kind's service, then forget the answers its new values hide elsewhere."""
+    """Save a page through its kind's service, then forget the answers its new values hide elsewhere (when
+    they can hide any: submitting forgets the rest, after changes to the questionnaire)."""
     response = PAGE_KINDS[page.kind].save(ctx, page, forms)
-    if ctx.questionnaire.questions:
+    if ctx.questionnaire.questions and ctx.questionnaire.decided_by(page):
         questionnaire_services.forget_hidden_answers(response, ctx.questionnaire)
         response.refresh_from_db(fields=["steps_done"])
     return response

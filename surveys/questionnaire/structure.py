@@ -102,6 +102,12 @@ class Questionnaire:
                 continue  # never holds or fails: asked (see _holds)
         return frozenset(names)
 
+    def decided_by(self, page: Page) -> bool:
+        """Whether saving `page` can change what the response is asked: a condition reads one of its answers,
+        or (the interests page) per-area questions follow the areas chosen."""
+        sets = {q.key for q in page.questions} if page.is_custom else set(BUILT_IN_KEYS.get(page.kind, ()))
+        return bool(sets & self.reads) or (page.kind == PageKind.INTERESTS and self.has_per_area)
+
     @cached_property
     def reads_answers(self) -> bool:
         """Whether a condition reads the answer to a question (rather than built-in answers only)."""

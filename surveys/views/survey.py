@@ -101,7 +101,9 @@ def survey_step(request: SignedInRequest, slug: str, step: str) -> HttpResponse:
     if kind.after_save is not None and (answer := kind.after_save(request, ctx, page, response, forms)):
         return answer
     # The pages asked may have changed with these answers (conditions): read them again.
-    after = PageContext(ctx.campaign, response, ctx.user, content=ctx.content, saved_since_read=True)
+    after = ctx
+    if ctx.response is None or ctx.questionnaire.decided_by(page):
+        after = PageContext(ctx.campaign, response, ctx.user, content=ctx.content, saved_since_read=True)
     if "back" in request.POST and after.page(page.key) and after.previous_key(page.key):
         return redirect("survey_step", slug, after.previous_key(page.key))
     messages.success(request, _("Your answers are saved."))

@@ -240,6 +240,33 @@ def test_a_page_for_one_area_follows_the_areas_chosen(client, campaign, django_a
     assert 'name="q_machines"' in client.get(_url(campaign, "sites")).content.decode()
 
 
+def test_a_page_no_condition_reads_is_saved_without_deciding_again_what_is_asked(client, campaign, committed,
+                                                                                 django_assert_num_queries):
+    rows = pages(campaign, ("plans", "Plans", 2))
+    question(rows["plans"], "joint", "yes_no")
+    partners = question(rows["plans"], "partners", "short_text", relevant="${joint} = 'yes'")
+    budget = question(rows["plans"], "budget", "number")
+    response = _respondent(client, campaign, steps_done=[*STEP_SLUGS, "plans"], consent_version="2026-11")
+    interest(response, "hdev")
+    client.post(_url(campaign, "plans"), {"q_joint": "yes", "q_partners": "Lyon", "q_budget": "100"})
+    client.get(_url(campaign, "recommendations"))
+
+    # The user, content version, response, answers and their choices (a condition reads one); the saving
+    # transaction (five statements); nothing after it.
+    with django_assert_num_queries(10):
+        sent = client.post(_url(campaign, "recommendations"), {"recommendations": "More visits", "continue": "1"})
+    assert sent["Location"] == _url(campaign, "interview")
+
+    # A condition added later hides an answer: the pages that cannot change it leave it, the submission does not.
+    Question.objects.filter(pk=budget.pk).update(relevant="${joint} = 'no'")
+    client.post(_url(campaign, "recommendations"), {"recommendations": "Even more visits", "continue": "1"})
+    assert Answer.objects.filter(question=budget).exists()
+    response.refresh_from_db()
+    with committed():
+        client.post(reverse("survey_submit", args=[campaign.slug]), {"revision": response.revision})
+    assert not Answer.objects.filter(question=budget).exists() and Answer.objects.filter(question=partners).exists()
+
+
 def test_a_condition_on_the_same_page_is_said_in_words_and_decided_when_the_page_is_sent(client, campaign):
     rows = pages(campaign, ("plans", "Plans", 2))
     question(rows["plans"], "joint", "yes_no", "Joint procurement?", required=True)

@@ -85,10 +85,14 @@ def test_another_campaigns_change_leaves_this_one_kept(campaign, joint, django_a
 
 
 def test_what_was_read_inside_a_change_rolled_back_is_not_kept_afterwards(campaign, joint):
-    with pytest.raises(RuntimeError), transaction.atomic():
+    @transaction.atomic
+    def change_read_then_fail() -> None:
         Question.objects.filter(pk=joint.pk).update(label_en="Never committed")
         assert published_content(campaign.slug).questionnaire.questions[0].label == "Never committed"
         raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_read_then_fail()
     # The version went back with the rollback; the content read under the rolled-back version is not used.
     assert published_content(campaign.slug).questionnaire.questions[0].label == "Joint procurement?"
 
