@@ -95,17 +95,19 @@ class PageContext:
             if "interested_areas" in self.questionnaire.reads else ())
 
     @cached_property
-    def visibility(self) -> Visibility:
-        """What this response is asked: computed from its answers only when the questionnaire has conditions."""
+    def page_visibility(self) -> Visibility:
+        """Which pages this response is asked (the questions of a page are decided where the page is shown): from
+        the built-in answers when the questionnaire has conditions, and from the answers when the pages depend
+        on them."""
         if self.response is None or not self.questionnaire.has_conditions:
             return structure.everything_visible(self.questionnaire)
-        answers = self.answers if self.questionnaire.reads_answers else {}  # (a query: only when read)
+        answers = self.answers if self.questionnaire.pages_read_answers else {}  # (a query: only when needed)
         return structure.visibility(self.questionnaire, self.built_in, answers)
 
     @cached_property
     def pages(self) -> list[Page]:
         """The pages this response is asked, in order."""
-        return [p for p in self.questionnaire.pages if self.visibility.shows_page(p.key)]
+        return [p for p in self.questionnaire.pages if self.page_visibility.shows_page(p.key)]
 
     def page(self, key: str) -> Page | None:
         return next((p for p in self.pages if p.key == key), None)
@@ -252,7 +254,7 @@ def _consent_save(ctx: PageContext, page: Page, forms: Forms) -> Response:
 
 def _custom_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
     assert ctx.response is not None
-    shown = ctx.visibility
+    shown = structure.everything_visible(ctx.questionnaire)
     if ctx.questionnaire.has_conditions:  # this page's own conditions are decided when it is sent
         shown = structure.visibility(ctx.questionnaire, ctx.built_in, ctx.answers, open_page=page.key)
     questions = [q for q in page.asked if shown.shows(q)]

@@ -94,13 +94,8 @@ class Questionnaire:
     @cached_property
     def reads(self) -> frozenset[str]:
         """Every name a condition reads: built-in answers ("body_type", "interested_areas"…) and question keys."""
-        names: set[str] = set()
-        for text in [p.relevant for p in self.pages] + [q.relevant for q in self.questions]:
-            try:
-                names.update(conditions.references(conditions.parse(text)) if text.strip() else ())
-            except conditions.ConditionError:
-                continue  # never holds or fails: asked (see _holds)
-        return frozenset(names)
+        return frozenset().union(*(_names_read(p.relevant) for p in self.pages),
+                                 *(_names_read(q.relevant) for q in self.questions))
 
     def decided_by(self, page: Page) -> bool:
         """Whether saving `page` can change what the response is asked: a condition reads one of its answers,
@@ -109,13 +104,31 @@ class Questionnaire:
         return bool(sets & self.reads) or (page.kind == PageKind.INTERESTS and self.has_per_area)
 
     @cached_property
-    def reads_answers(self) -> bool:
-        """Whether a condition reads the answer to a question (rather than built-in answers only)."""
-        return bool(self.reads & {q.key for q in self.questions})
+    def pages_read_answers(self) -> bool:
+        """Whether which pages are asked can depend on answers to questions, not on built-in answers only: a page's
+        condition reads one, or a custom page asks only conditional questions and one of them reads one (a page
+        with a question asked unconditionally is shown whenever its own condition holds)."""
+        keys = {q.key for q in self.questions}
+
+        def reads_answers(text: str) -> bool:
+            return bool(_names_read(text) & keys)
+
+        return any(reads_answers(page.relevant) or (
+            page.is_custom and all(q.relevant for q in page.asked) and any(reads_answers(q.relevant) for q in page.asked))
+            for page in self.pages)
 
     @cached_property
     def has_per_area(self) -> bool:
         return any(q.per_area for q in self.questions)
+
+
+def _names_read(condition: str) -> frozenset[str]:
+    if not condition.strip():
+        return frozenset()
+    try:
+        return frozenset(conditions.references(conditions.parse(condition)))
+    except conditions.ConditionError:  # never holds or fails: asked (see _holds), reads nothing
+        return frozenset()
 
 
 def default_pages() -> list[Page]:
