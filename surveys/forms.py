@@ -114,6 +114,12 @@ class PrebuiltOptionsSelect(forms.Select):
                 "", "<option value=\"{}\">{}</option>", ((value, label) for value, label in self.options_of()))
         return html
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Select's own reads the first option through Django's choices machinery, which normalises all 250
+        # at every rendering: `required` when the first option is the empty one, as there.
+        first = next(iter(self.options_of()), None)
+        return super(forms.Select, self).use_required_attribute(initial) and first is not None and first[0] in ("", None)
+
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         options = self.options_html()
         for chosen in dict.fromkeys(str(v) for v in self.format_value(value)):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django import forms
 from django.urls import reverse
 from django.utils import translation
 
-from surveys.forms import OrganisationForm
+from surveys.forms import OrganisationForm, PrebuiltOptionsSelect, country_choices
 from tests.factories import ResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,11 @@ def test_a_country_refused_keeps_the_field_described_by_its_error_next_to_it(cli
     assert after.startswith('<div id="id_country_error" class="invalid-feedback">')
     assert "Choose the country where your organisation is established." in after[:300]
     assert '<option value="" selected>' in select
+
+
+@pytest.mark.parametrize("options", [country_choices, lambda: [("FR", "France"), ("DE", "Germany")], list])
+def test_required_is_written_when_djangos_select_would_write_it(options) -> None:
+    with translation.override("en"):
+        ours, djangos = PrebuiltOptionsSelect(options_of=options), forms.Select(choices=options())
+        assert ours.use_required_attribute(None) == djangos.use_required_attribute(None)
+        assert '<select name="country" id="id_country" required>' in _select(str(OrganisationForm()["country"]))
