@@ -63,7 +63,7 @@ def create_triggers(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_content_changed AFTER INSERT OR UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION surveys_campaign_content_changed('{quoted}')")
-    schema_editor.execute(f"UPDATE surveys_campaign SET content_version = nextval('{SEQUENCE}')")
+    schema_editor.execute("UPDATE surveys_campaign SET content_version = 0")  # the trigger gives each its version
 
 
 def drop_triggers(apps: Any, schema_editor: Any) -> None:
@@ -74,7 +74,8 @@ def drop_triggers(apps: Any, schema_editor: Any) -> None:
     schema_editor.execute("DROP TRIGGER IF EXISTS surveys_campaign_new_version ON surveys_campaign")
     schema_editor.execute("DROP FUNCTION IF EXISTS surveys_campaign_content_changed()")
     schema_editor.execute("DROP FUNCTION IF EXISTS surveys_campaign_new_version()")
-    schema_editor.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
+    # The sequence stays: applied again, the versions go on from where they were, never repeating one that
+    # a running process may still keep content under.
 
 
 class Migration(migrations.Migration):
