@@ -91,7 +91,7 @@ class PageContext:
             body_type=organisation.body_type, country=organisation.country or "", size=organisation.size,
             purchasing_volume=organisation.purchasing_volume, interview_willing=self.response.interview_willing,
             # (a query: left empty when no condition reads them)
-            interested_areas=tuple(a.code for a in self.interested_areas())
+            interested_areas=tuple(a.code for a in self.interested_areas)
             if "interested_areas" in self.questionnaire.reads else ())
 
     @cached_property
@@ -127,11 +127,8 @@ class PageContext:
         done = self.response.steps_done if self.response else []
         return next((p for p in self.pages if p.key not in done), None)
 
-    def interested_areas(self) -> list[ThematicArea]:
-        return self._interested_areas
-
     @cached_property
-    def _interested_areas(self) -> list[ThematicArea]:
+    def interested_areas(self) -> list[ThematicArea]:
         assert self.response is not None
         return selectors.interested_areas(self.response, self.areas)
 
@@ -233,7 +230,7 @@ def _purchases_after(request: HttpRequest, ctx: PageContext, page: Page, respons
 
 def _challenges_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
     assert ctx.response is not None
-    areas = ctx.interested_areas()
+    areas = ctx.interested_areas
     return {"form": ChallengesForm(data, areas=areas, initial=ChallengesForm.initial_for(ctx.response, areas))}
 
 
@@ -258,7 +255,7 @@ def _custom_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
     if ctx.questionnaire.has_conditions:  # this page's own conditions are decided when it is sent
         shown = structure.visibility(ctx.questionnaire, ctx.built_in, ctx.answers, open_page=page.key)
     questions = [q for q in page.asked if shown.shows(q)]
-    areas = ctx.interested_areas() if any(q.per_area for q in questions) else []
+    areas = ctx.interested_areas if any(q.per_area for q in questions) else []
     return {"form": CustomPageForm(data, questions=questions, areas=areas, answers=ctx.answers, live=shown.live,
                                    values=shown.values)}
 
