@@ -229,11 +229,7 @@ def _holds(text: str, values: Mapping[str, conditions.Value]) -> bool:
 
 
 def _reads_own_page(question: Question, page: Page) -> bool:
-    try:
-        read = set(conditions.references(conditions.parse(question.relevant)))
-    except conditions.ConditionError:
-        return False
-    return bool(read & {q.key for q in page.asked if q.pk != question.pk})
+    return bool(_names_read(question.relevant) & {q.key for q in page.asked if q.pk != question.pk})
 
 
 def visibility(questionnaire: Questionnaire, built_in: BuiltInValues, answers: Mapping[Item, Answer], *,
