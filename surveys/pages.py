@@ -257,7 +257,7 @@ def _custom_forms(ctx: PageContext, page: Page, data: Any) -> Forms:
     questions = [q for q in page.asked if shown.shows(q)]
     areas = ctx.interested_areas if any(q.per_area for q in questions) else []
     return {"form": CustomPageForm(data, questions=questions, areas=areas, answers=ctx.answers, live=shown.live,
-                                   values=shown.values)}
+                                   values=shown.values, texts=ctx.questionnaire.texts)}
 
 
 def _custom_save(ctx: PageContext, page: Page, forms: Forms) -> Response:

@@ -19,26 +19,26 @@ from surveys.forms import MAX_TEXT, PortalForm
 from surveys.models import ThematicArea
 from surveys.questionnaire import conditions
 from surveys.questionnaire.models import Answer, Question, QuestionKind
-from surveys.questionnaire.structure import answer_value, date_text, number_text
+from surveys.questionnaire.structure import QuestionTexts, answer_value, date_text, number_text
 
 SHORT_TEXT = 300
 CHOOSE = gettext_lazy("Choose one of the options given.")
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
-    return [(c.key, c.label) for c in question.choices.all() if c.retired_at is None]
+def _scale(points: int, low: str, high: str) -> list[tuple[str, str]]:
+    choices = []
+    for point in range(1, points + 1):
+        end = low if point == 1 else high if point == points else ""
+        choices.append((str(point), f"{point} – {end}" if end else str(point)))
+    return choices
 
 
 def scale_choices(question: Question) -> list[tuple[str, str]]:
-    points = []
-    for point in range(1, question.scale_points + 1):
-        end = question.low_label if point == 1 else question.high_label if point == question.scale_points else ""
-        points.append((str(point), f"{point} – {end}" if end else str(point)))
-    return points
+    return _scale(question.scale_points, question.low_label, question.high_label)
 
 
-def _several(question: Question, **common: Any) -> forms.Field:
-    field = forms.MultipleChoiceField(choices=_choices(question), widget=forms.CheckboxSelectMultiple,
+def _several(question: Question, texts: QuestionTexts, **common: Any) -> forms.Field:
+    field = forms.MultipleChoiceField(choices=texts.choices, widget=forms.CheckboxSelectMultiple,
                                       error_messages={"invalid_choice": CHOOSE}, **common)
     fewest, most = question.min_choices, question.max_choices
 
@@ -52,7 +52,7 @@ def _several(question: Question, **common: Any) -> forms.Field:
     return field
 
 
-def _number(question: Question, **common: Any) -> forms.Field:
+def _number(question: Question, texts: QuestionTexts, **common: Any) -> forms.Field:
     low, high = question.min_value, question.max_value
     attrs = {"inputmode": "numeric" if question.whole_number else "decimal"}
     if question.whole_number:
@@ -68,32 +68,36 @@ def _text(question: Question, *, long: bool, **common: Any) -> forms.Field:
     return forms.CharField(max_length=limit, widget=widget, **common)
 
 
+# Each builds the field of a kind of question from the question and its texts in the active language.
 FIELD_BUILDERS: dict[str, Callable[..., forms.Field]] = {
-    QuestionKind.SHORT_TEXT: lambda q, **c: _text(q, long=False, **c),
-    QuestionKind.LONG_TEXT: lambda q, **c: _text(q, long=True, **c),
+    QuestionKind.SHORT_TEXT: lambda q, t, **c: _text(q, long=False, **c),
+    QuestionKind.LONG_TEXT: lambda q, t, **c: _text(q, long=True, **c),
     QuestionKind.NUMBER: _number,
-    QuestionKind.DATE: lambda q, **c: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
-                                                      input_formats=["%Y-%m-%d"], **c),
-    QuestionKind.YES_NO: lambda q, **c: forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))],
-                                                          widget=forms.RadioSelect,
-                                                          error_messages={"invalid_choice": CHOOSE}, **c),
-    QuestionKind.ONE_CHOICE: lambda q, **c: forms.ChoiceField(
-        choices=[("", _("Choose")), *_choices(q)] if q.as_list else _choices(q),
+    QuestionKind.DATE: lambda q, t, **c: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
+                                                         input_formats=["%Y-%m-%d"], **c),
+    QuestionKind.YES_NO: lambda q, t, **c: forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))],
+                                                             widget=forms.RadioSelect,
+                                                             error_messages={"invalid_choice": CHOOSE}, **c),
+    QuestionKind.ONE_CHOICE: lambda q, t, **c: forms.ChoiceField(
+        choices=[("", _("Choose")), *t.choices] if q.as_list else t.choices,
         widget=forms.Select if q.as_list else forms.RadioSelect, error_messages={"invalid_choice": CHOOSE}, **c),
     QuestionKind.SEVERAL_CHOICES: _several,
-    QuestionKind.SCALE: lambda q, **c: forms.ChoiceField(choices=scale_choices(q), widget=forms.RadioSelect,
-                                                         error_messages={"invalid_choice": CHOOSE}, **c),
-    QuestionKind.EMAIL: lambda q, **c: forms.EmailField(max_length=254, widget=forms.EmailInput, **c),
-    QuestionKind.URL: lambda q, **c: forms.URLField(max_length=300, assume_scheme="https", **c),
+    QuestionKind.SCALE: lambda q, t, **c: forms.ChoiceField(choices=_scale(q.scale_points, t.low_label, t.high_label),
+                                                            widget=forms.RadioSelect,
+                                                            error_messages={"invalid_choice": CHOOSE}, **c),
+    QuestionKind.EMAIL: lambda q, t, **c: forms.EmailField(max_length=254, widget=forms.EmailInput, **c),
+    QuestionKind.URL: lambda q, t, **c: forms.URLField(max_length=300, assume_scheme="https", **c),
 }
 
 
-def form_field(question: Question, *, label: str | None = None, only_if: str = "") -> forms.Field:
-    help_text = " ".join(filter(None, [question.help_text, only_if]))
-    if question.kind == QuestionKind.NUMBER and question.unit:
-        help_text = " ".join(filter(None, [help_text, _("In %(unit)s.") % {"unit": question.unit}]))
+def form_field(question: Question, texts: QuestionTexts | None = None, *, label: str | None = None,
+               only_if: str = "") -> forms.Field:
+    texts = texts or QuestionTexts.of(question)
+    help_text = " ".join(filter(None, [texts.help_text, only_if]))
+    if question.kind == QuestionKind.NUMBER and texts.unit:
+        help_text = " ".join(filter(None, [help_text, _("In %(unit)s.") % {"unit": texts.unit}]))
     return FIELD_BUILDERS[question.kind](
-        question, label=label or question.label, help_text=help_text, required=question.required)
+        question, texts, label=label or texts.label, help_text=help_text, required=question.required)
 
 
 def field_name(question: Question, area: ThematicArea | None) -> str:
@@ -116,26 +120,35 @@ def initial_value(question: Question, answer: Answer | None) -> Any:
     return value
 
 
+def _names(questions: Sequence[Question], texts: Callable[[Question], QuestionTexts],
+           ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The labels of `questions` and of their choices by key, as conditions.describe names them."""
+    labels = {q.key: texts(q).label for q in questions}
+    choices = {q.key: dict(texts(q).choice_labels) for q in questions}
+    choices.update({q.key: {"yes": _("Yes"), "no": _("No")} for q in questions if q.kind == QuestionKind.YES_NO})
+    return labels, choices
+
+
 class CustomPageForm(PortalForm):
     """The questions of a custom page shown to this response, one field each (per area: one per area chosen)."""
 
     def __init__(self, *args: Any, questions: Sequence[Question], areas: Sequence[ThematicArea],
                  answers: Mapping[tuple[int, int | None], Answer], live: Mapping[int, str] | None = None,
-                 values: Mapping[str, conditions.Value] | None = None, **kwargs: Any) -> None:
+                 values: Mapping[str, conditions.Value] | None = None,
+                 texts: Callable[[Question], QuestionTexts] = QuestionTexts.of, **kwargs: Any) -> None:
+        """`texts` gives a question's texts in the active language: a questionnaire's `texts`, kept per language."""
         super().__init__(*args, **kwargs)
         self.items: list[Item] = []
         # Questions whose condition reads this page's own answers: asked with the condition in words, and
         # decided on the server once the page is sent (no script needed).
         self.live = dict(live or {})
         self.base_values = dict(values or {})
-        labels = {q.key: str(q.label) for q in questions}
-        choices = {q.key: {c.key: str(c.label) for c in q.choices.all()} for q in questions}
-        choices.update({q.key: {"yes": _("Yes"), "no": _("No")} for q in questions if q.kind == QuestionKind.YES_NO})
+        names = _names(questions, texts) if self.live else None  # the questions and choices conditions name
         for question in questions:
             only_if = ""
-            if question.pk in self.live:
+            if question.pk in self.live and names is not None:
                 only_if = _("Only if %(condition)s.") % {"condition": conditions.describe(
-                    conditions.parse(self.live[question.pk]), labels, choices)}
+                    conditions.parse(self.live[question.pk]), *names)}
             targets: Sequence[ThematicArea | None] = [None]
             if question.per_area:
                 targets = areas
@@ -144,7 +157,7 @@ class CustomPageForm(PortalForm):
                 self.items.append(item)
                 # Asked per area: the question is the fieldset's legend, each field is named by its area.
                 label = area.name if area is not None else None
-                self.fields[item.name] = form_field(question, label=label, only_if=only_if)
+                self.fields[item.name] = form_field(question, texts(question), label=label, only_if=only_if)
                 self.initial[item.name] = initial_value(question, answers.get((question.pk, area.pk if area else None)))
 
     def clean(self) -> dict[str, Any]:

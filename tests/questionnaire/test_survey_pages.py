@@ -298,3 +298,24 @@ def test_a_condition_on_the_same_page_is_said_in_words_and_decided_when_the_page
     assert answer.status_code == 400 and "This field is required." in answer.content.decode()
     client.post(_url(campaign, "plans"), {"q_joint": "yes", "q_partners": "Lyon"})
     assert Answer.objects.get(question=partners, response=response).text == "Lyon"
+
+
+def test_a_page_is_asked_in_each_persons_language_with_english_where_no_translation_is_given(client, campaign):
+    rows = pages(campaign, ("plans", "Plans", 2))
+    asked = question(rows["plans"], "fleet", "one_choice", "Your fleet", choices=["buses", "trucks"],
+                     help_text="Vehicles you own.", required=True)
+    asked.label_fr, asked.help_text_fr = "Votre flotte", ""
+    asked.save()
+    Choice.objects.filter(question=asked, key="buses").update(label_fr="Autobus")
+    Choice.objects.filter(question=asked, key="trucks").update(retired_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    _respondent(client, campaign, steps_done=list(STEP_SLUGS))
+
+    # The questionnaire's texts are kept per language by the process: each language is read in its own.
+    french = client.get(_url(campaign, "plans"), headers={"accept-language": "fr"}).content.decode()
+    english = client.get(_url(campaign, "plans"), headers={"accept-language": "en"}).content.decode()
+    french_again = client.get(_url(campaign, "plans"), headers={"accept-language": "fr"}).content.decode()
+
+    assert "Votre flotte" in french and "Autobus" in french and "Vehicles you own." in french  # (no French help)
+    assert "Votre flotte" in french_again and "Your fleet" not in french_again
+    assert "Your fleet" in english and "Buses" in english and "Votre flotte" not in english
+    assert 'value="trucks"' not in english + french  # retired: no longer asked
