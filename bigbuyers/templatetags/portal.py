@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
+from weakref import WeakKeyDictionary
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.template.loader import get_template
@@ -85,6 +87,33 @@ def portal_field(context: template.Context) -> str:
     if html is None:
         return get_template("bootstrap5/field.html").render(cast("dict[str, Any]", context.flatten()))
     return html
+
+
+# What crispy-forms' as_crispy_field gives a field's template, per form: its defaults, then the form helper's.
+_FIELD_OPTIONS: WeakKeyDictionary[forms.BaseForm, dict[str, Any] | None] = WeakKeyDictionary()
+
+
+def _field_options(form: forms.BaseForm) -> dict[str, Any] | None:
+    """None when the helper names a field template of its own (crispy's filter renders it then)."""
+    if form not in _FIELD_OPTIONS:
+        helper = getattr(form, "helper", None)
+        defaults = {"form_show_errors": True, "form_show_labels": True, "label_class": "", "field_class": ""}
+        if helper is None:
+            _FIELD_OPTIONS[form] = defaults
+        else:
+            _FIELD_OPTIONS[form] = None if helper.field_template else {**defaults, **helper.get_attributes("portal")}
+    return _FIELD_OPTIONS[form]
+
+
+@register.filter
+def as_portal_field(field: forms.BoundField) -> str:
+    """``{{ field|as_portal_field }}``: crispy-forms' ``as_crispy_field`` for the portal's pack, without a template
+    per field. The form helper's options are read once per form (crispy reads them, and renders
+    templates/portal/field.html, for every field: a third of a page of 30 questions); what
+    bigbuyers/field_html.py does not write goes through crispy's filter."""
+    options = _field_options(field.form)
+    html = None if options is None else render_field(field, {**options, "field": field})
+    return as_crispy_field(field) if html is None else html
 
 
 class PerLanguageNode(template.Node):

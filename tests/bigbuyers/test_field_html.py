@@ -9,7 +9,11 @@ import pytest
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.template import engines
+from django.utils import html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
+from bigbuyers import field_html
 from surveys.forms import PrebuiltOptionsSelect
 
 
@@ -93,3 +97,40 @@ def test_the_default_pack_is_the_portals() -> None:
 
     template = engines["django"].from_string("{% load crispy_forms_filters %}{{ field|as_crispy_field }}")
     assert template.render({"field": EveryKindForm()["name"]}) == html
+
+
+def _with_helper(form: forms.Form, **options: Any) -> forms.Form:
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    for name, value in options.items():
+        setattr(form.helper, name, value)
+    return form
+
+
+@pytest.mark.parametrize("data", [None, BOUND])
+@pytest.mark.parametrize("name", list(EveryKindForm.base_fields))
+def test_as_portal_field_writes_what_as_crispy_field_writes(name: str, data: dict[str, Any] | None) -> None:
+    """The filter the survey pages use reads the helper once per form; the HTML is crispy's (but for whitespace),
+    with a helper (inline errors) and without one."""
+    portal = engines["django"].from_string("{% load portal %}{{ field|as_portal_field }}")
+    crispy = engines["django"].from_string("{% load crispy_forms_filters %}{{ field|as_crispy_field }}")
+    for make in (lambda: EveryKindForm(data), lambda: _with_helper(EveryKindForm(data))):
+        form = make()
+        expected = _normalised(crispy.render({"field": make()[name]}))
+        assert _normalised(portal.render({"field": form[name]})) == expected
+        assert _normalised(portal.render({"field": form[name]})) == expected  # the helper read once: the same
+
+
+def test_as_portal_field_leaves_a_helpers_own_field_template_to_crispy() -> None:
+    form = _with_helper(EveryKindForm(), field_template="bootstrap5/field.html")
+
+    html = engines["django"].from_string("{% load portal %}{{ field|as_portal_field }}").render({"field": form["name"]})
+
+    assert html == _field(_with_helper(EveryKindForm(), field_template="bootstrap5/field.html"), "name", "portal")
+
+
+@pytest.mark.parametrize("value", ["a < b & \"c\" 'd'", 12, None, mark_safe("<b>safe</b>"), gettext_lazy("Yes"),
+                                   SafeString("x")])
+def test_the_escapes_without_the_lazy_wrapper_write_what_djangos_write(value: Any) -> None:
+    assert field_html.escape(value) == str(html.escape(value))
+    assert field_html.conditional_escape(value) == str(html.conditional_escape(value))
