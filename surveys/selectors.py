@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django_countries import countries
 
@@ -74,9 +74,10 @@ def interested_areas(response: Response, areas: list[ThematicArea]) -> list[Them
     return [a for a in areas if a.pk in chosen]
 
 
-def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
-    """`responses` with everything answers_of reads (six queries for any number of responses)."""
-    return responses.select_related("organisation", "campaign").prefetch_related(
+def _answers_read() -> tuple[Prefetch, ...]:
+    """What answers_of reads of a response besides its organisation and campaign (new Prefetch objects each time:
+    Django may change them as it reads)."""
+    return (
         Prefetch("interests", queryset=AreaInterest.objects.select_related("area").order_by("area__position")),
         Prefetch("purchases", queryset=PlannedPurchase.objects.select_related("area").annotate(cpv_label=label_of())),
         Prefetch("challenges", queryset=AreaChallenge.objects.select_related("area").order_by("area__position")),
@@ -84,13 +85,23 @@ def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
     )
 
 
-def answers_of(response: Response, *, fetched: bool = False, questionnaire: Questionnaire | None = None) -> list[Section]:
+def with_answers(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """`responses` with everything answers_of reads (six queries for any number of responses)."""
+    return responses.select_related("organisation", "campaign").prefetch_related(*_answers_read())
+
+
+def answers_of(response: Response, *, fetched: bool = False, loaded: bool = False,
+               questionnaire: Questionnaire | None = None) -> list[Section]:
     """Every answer of `response`, readable, page by page in the order of its campaign's questionnaire.
 
-    Reads the response with with_answers (none when `fetched` says it comes from there) and the questionnaire
-    (none when given: several responses of several campaigns share questionnaires_of's three queries).
+    Reads the response again with with_answers, unless `fetched` says it comes from there, or `loaded` says it
+    was read with its organisation and campaign (the survey's pages: its answers are then read onto it, five
+    queries). Reads the questionnaire unless given (several responses of several campaigns share
+    questionnaires_of's three queries).
     """
-    if not fetched:
+    if loaded:
+        prefetch_related_objects([response], *_answers_read())
+    elif not fetched:
         response = with_answers(Response.objects.all()).get(pk=response.pk)
     questionnaire = questionnaire or questionnaire_of(response.campaign_id)
     return sections_of(response, questionnaire)

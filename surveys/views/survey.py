@@ -127,7 +127,8 @@ def survey_review(request: SignedInRequest, slug: str) -> HttpResponse:
     if ctx.response is None:
         return redirect("survey_step", slug, "organisation")
     return _page(request, ctx, "surveys/review.html", {
-        "sections": selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire), "missing": ctx.first_missing(),
+        "sections": selectors.answers_of(ctx.response, loaded=True, questionnaire=ctx.questionnaire),
+        "missing": ctx.first_missing(),
         "submit_form": SubmitForm(initial={"revision": ctx.response.revision}),
         "assessment": eligibility_of(ctx.response),
     })
@@ -175,7 +176,7 @@ def survey_closed(request: SignedInRequest, slug: str) -> HttpResponse:
         send_late_request(ctx.response, motivation=form.cleaned_data["motivation"].strip())
         messages.success(request, _("Thank you. The secretariat will answer your request by e-mail."))
         return redirect("survey_closed", slug)
-    sections = selectors.answers_of(ctx.response, questionnaire=ctx.questionnaire) if ctx.response else []
+    sections = selectors.answers_of(ctx.response, loaded=True, questionnaire=ctx.questionnaire) if ctx.response else []
     return _page(request, ctx, "surveys/closed.html", {"sections": sections, "late": late, "form": form},
                  status=400 if form.errors else 200)
 
