@@ -3,7 +3,8 @@
 Measures requests per second and p50/p99 latency of the campaign page, a survey step (GET and POST),
 the heaviest step (the organisation, with its 250 countries), a page of 30 of the campaign's own questions
 (every kind, some with conditions), a members-only list (a community's discussions) and the minimal Django
-view served the same way in the same run, and prints each page's ratio to it.
+view served the same way in the same run, and prints each page's ratio to it. The minimal view for a
+signed-in person (the session and the user's row read) is the floor of every signed-in page.
 Bounded: each target runs for --seconds (default 10) with --connections (default 16).
 
     .venv/bin/python bench/http_pages.py [--responses 5000] [--seconds 10] [--connections 16]
@@ -105,6 +106,8 @@ def main() -> None:
     try:
         targets = [
             ("minimal Django view", "/bench/minimal/", {}),
+            # The floor of every signed-in page: the same view reading the session and the user's row.
+            ("minimal, signed in", "/bench/minimal/signed-in/", {"cookie": cookie, "csrf": csrf}),
             ("campaign page", f"/campaigns/{slug}/", {}),
             ("survey step GET", f"/campaigns/{slug}/survey/recommendations/", {"cookie": cookie, "csrf": csrf}),
             ("organisation step GET", f"/campaigns/{slug}/survey/organisation/", {"cookie": cookie, "csrf": csrf}),
