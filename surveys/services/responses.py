@@ -68,10 +68,12 @@ def _ensure_open(response: Response | None, campaign: Campaign) -> None:
         raise SurveyClosed()
 
 
-def _touch(response: Response, step: str) -> None:
-    """Record that answers changed: a new revision, and the step marked as done."""
+def _touch(response: Response, step: str, **values: Any) -> None:
+    """Record that answers changed: a new revision, and the step marked as done (in the same UPDATE as the
+    response's own `values` changed by the step, if any)."""
     steps = response.steps_done if step in response.steps_done else [*response.steps_done, step]
-    Response.objects.filter(pk=response.pk).update(revision=F("revision") + 1, steps_done=steps, updated_at=timezone.now())
+    Response.objects.filter(pk=response.pk).update(**values, revision=F("revision") + 1, steps_done=steps,
+                                                   updated_at=timezone.now())
     response.refresh_from_db(fields=["revision", "steps_done", "updated_at"])
 
 
@@ -137,8 +139,7 @@ def save_organisation(*, user: User, campaign: Campaign, response: Response | No
 def save_answers(response: Response, *, step: str, values: Mapping[str, Any]) -> None:
     """Save the plain fields of a step (contact, recommendations, interview, consent) on the response."""
     _ensure_open(response, response.campaign)
-    Response.objects.filter(pk=response.pk).update(**values)
-    _touch(response, step)
+    _touch(response, step, **values)
 
 
 @transaction.atomic
@@ -149,8 +150,7 @@ def save_interests(response: Response, *, levels: Mapping[int, int], other: str)
     for area_id, level in levels.items():
         AreaInterest.objects.update_or_create(response=response, area_id=area_id, defaults={"level": level})
     # Challenges written for an area no longer chosen are kept: a respondent may switch back.
-    Response.objects.filter(pk=response.pk).update(other_area_interest=other)
-    _touch(response, "interests")
+    _touch(response, "interests", other_area_interest=other)
 
 
 @transaction.atomic
@@ -177,8 +177,7 @@ def save_challenges(response: Response, *, texts: Mapping[int, str], general: st
             AreaChallenge.objects.update_or_create(response=response, area_id=area_id, defaults={"text": text})
         else:
             AreaChallenge.objects.filter(response=response, area_id=area_id).delete()
-    Response.objects.filter(pk=response.pk).update(general_challenges=general)
-    _touch(response, "challenges")
+    _touch(response, "challenges", general_challenges=general)
 
 
 def save_consent(response: Response, *, keep_informed: bool) -> None:
