@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any, cast
 from weakref import WeakKeyDictionary
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.utils import render_crispy_form
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.template.loader import get_template
 from django.utils import translation
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from bigbuyers import quoting
@@ -114,6 +115,22 @@ def as_portal_field(field: forms.BoundField) -> str:
     options = _field_options(field.form)
     html = None if options is None else render_field(field, {**options, "field": field})
     return as_crispy_field(field) if html is None else html
+
+
+@register.simple_tag(takes_context=True)
+def portal_form(context: template.Context, form: forms.BaseForm) -> str:
+    """``{% portal_form form %}``: ``{% crispy form %}`` for a form whose helper only leaves out the <form> tag and
+    its CSRF field (PortalForm): the form's own errors as bootstrap5 writes them, then each field through
+    as_portal_field, without crispy's three templates per form. A helper with a layout, inputs, a template of
+    its own or the <form> tag, or a form with media, goes through crispy."""
+    helper = getattr(form, "helper", None)
+    if helper is None or helper.layout or helper.inputs or helper.template or helper.form_tag or str(form.media):
+        return render_crispy_form(form, helper, cast("dict[str, Any]", context.flatten()))
+    errors = ""
+    if helper.form_show_errors and form.non_field_errors():
+        errors = get_template("bootstrap5/errors.html").render({"form": form, "form_error_title": helper.form_error_title})
+    html = errors + "".join(as_portal_field(field) for field in form)
+    return mark_safe(html)  # noqa: S308  # nosec B308, B703 - every part is a safe string rendered above
 
 
 class PerLanguageNode(template.Node):

@@ -134,3 +134,32 @@ def test_as_portal_field_leaves_a_helpers_own_field_template_to_crispy() -> None
 def test_the_escapes_without_the_lazy_wrapper_write_what_djangos_write(value: Any) -> None:
     assert field_html.escape(value) == str(html.escape(value))
     assert field_html.conditional_escape(value) == str(html.conditional_escape(value))
+
+
+@pytest.mark.parametrize("data", [None, BOUND, {"name": "Lindenau", "country": "FR", "kind": "a", "agree": "on"}])
+def test_portal_form_writes_what_the_crispy_tag_writes(data: dict[str, Any] | None) -> None:
+    """The survey steps' forms (a helper without the <form> tag or CSRF field): the same HTML but for
+    whitespace, the form's own errors included."""
+    def form() -> forms.Form:
+        return _with_helper(EveryKindForm(data), disable_csrf=True)
+
+    portal = engines["django"].from_string("{% load portal %}{% portal_form form %}").render({"form": form()})
+    crispy = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}").render({"form": form()})
+
+    assert _normalised(portal) == _normalised(crispy)
+    assert ("The whole form is wrong." in portal) is (data is not None)
+
+
+def test_portal_form_leaves_layouts_and_inputs_to_crispy() -> None:
+    from crispy_forms.layout import Layout, Submit
+
+    laid_out = _with_helper(EveryKindForm(), layout=Layout("name", "email"))
+    with_input = _with_helper(EveryKindForm())
+    with_input.helper.add_input(Submit("send", "Send"))
+
+    for form in (laid_out, with_input):
+        html = engines["django"].from_string("{% load portal %}{% portal_form form %}").render({"form": form})
+        crispy = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}").render({"form": form})
+        assert html == crispy
+    assert 'name="day"' not in engines["django"].from_string("{% load portal %}{% portal_form form %}").render(
+        {"form": laid_out})
