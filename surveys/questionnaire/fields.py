@@ -90,9 +90,7 @@ FIELD_BUILDERS: dict[str, Callable[..., forms.Field]] = {
 }
 
 
-def form_field(question: Question, texts: QuestionTexts | None = None, *, label: str | None = None,
-               only_if: str = "") -> forms.Field:
-    texts = texts or QuestionTexts.of(question)
+def form_field(question: Question, texts: QuestionTexts, *, label: str | None = None, only_if: str = "") -> forms.Field:
     help_text = " ".join(filter(None, [texts.help_text, only_if]))
     if question.kind == QuestionKind.NUMBER and texts.unit:
         help_text = " ".join(filter(None, [help_text, _("In %(unit)s.") % {"unit": texts.unit}]))
@@ -121,10 +119,10 @@ def initial_value(question: Question, answer: Answer | None) -> Any:
 
 
 def _names(questions: Sequence[Question], texts: Callable[[Question], QuestionTexts],
-           ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+           ) -> tuple[dict[str, str], dict[str, Mapping[str, str]]]:
     """The labels of `questions` and of their choices by key, as conditions.describe names them."""
     labels = {q.key: texts(q).label for q in questions}
-    choices = {q.key: dict(texts(q).choice_labels) for q in questions}
+    choices: dict[str, Mapping[str, str]] = {q.key: texts(q).choice_labels for q in questions}
     choices.update({q.key: {"yes": _("Yes"), "no": _("No")} for q in questions if q.kind == QuestionKind.YES_NO})
     return labels, choices
 
